@@ -1,0 +1,29 @@
+"""ember: PyTorch, written in Python, over NumPy (CPU) and CuPy (CUDA).
+
+>>> import ember as torch
+>>> x = torch.tensor([1., 2.], requires_grad=True)
+>>> (x ** 2).sum().backward(); x.grad
+tensor([2., 4.])
+"""
+from __future__ import annotations
+
+__version__ = '0.1.0'
+
+from ._dtype import (  # noqa: F401
+    bfloat16, bool, can_cast, cdouble, cfloat, complex64, complex128, double, dtype, finfo, float, float16, float32,
+    float64, get_default_dtype, half, iinfo, int, int8, int16, int32, int64, long, promote_types, result_type,
+    set_default_dtype, short, uint8,
+)
+from ._device import device  # noqa: F401
+from ._size import Size  # noqa: F401
+from ._tensor import Tensor  # noqa: F401
+from ._creation import (  # noqa: F401
+    BFloat16Tensor, BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor,
+    LongTensor, ShortTensor, as_tensor, asarray, empty, empty_like, from_numpy, full, full_like,
+    get_default_device, ones, ones_like, set_default_device, tensor, zeros, zeros_like,
+)
+from .autograd.grad_mode import (  # noqa: F401
+    enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
+)
+from . import autograd  # noqa: F401
+from ._functions import *  # noqa: F401,F403 - the torch.* op namespace, gathered from the op families

@@ -1,0 +1,40 @@
+"""Argument normalisation shared by the op families (dims, shapes), with PyTorch's error wording."""
+from __future__ import annotations
+
+import operator
+
+
+def wrap_dim(dim, ndim, op=None):
+    """A dim in ``[0, ndim)``; PyTorch's IndexError when it is out of range (0-dim tensors accept -1 and 0)."""
+    try:
+        dim = operator.index(dim)
+    except TypeError:
+        raise TypeError(f'{op or "op"}(): argument \'dim\' must be int, not {type(dim).__name__}') from None
+    n = ndim if ndim > 0 else 1
+    if not -n <= dim < n:
+        raise IndexError(f'Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})')
+    return dim + n if dim < 0 else dim
+
+
+def wrap_dims(dims, ndim, op=None):
+    """Normalise an int, a tuple/list of ints, or None (all dims) into a sorted tuple; rejects repeats."""
+    if dims is None:
+        return tuple(range(ndim))
+    if isinstance(dims, (tuple, list)):
+        out = tuple(wrap_dim(d, ndim, op) for d in dims)
+        if len(set(out)) != len(out):
+            raise RuntimeError(f'dim {out[0]} appears multiple times in the list of dims')
+        return tuple(sorted(out))
+    return (wrap_dim(dims, ndim, op),)
+
+
+def shape_arg(size, op='op'):
+    """Accept ``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])`` or ``f(torch.Size(...))`` and return a tuple of ints."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = size[0]
+    try:
+        return tuple(operator.index(s) for s in size)
+    except TypeError:
+        bad = next(s for s in size if not hasattr(s, '__index__'))
+        raise TypeError(f"{op}(): argument 'size' must be tuple of ints, but found element of type "
+                        f'{type(bad).__name__}') from None

@@ -1,0 +1,392 @@
+"""Elementwise ops: arithmetic, unary math, comparisons and logic.
+
+Each primitive computes on arrays with ``ctx.xp``; broadcasting of gradients is undone by the engine, so backward
+formulas here are written as if shapes matched. Dtype promotion happens once, before ``apply``, in ``_promote``.
+"""
+from __future__ import annotations
+
+import builtins
+
+from .. import _dtype as dt
+from ..autograd.function import Primitive
+
+_SCALAR_KIND = {builtins.bool: 0, builtins.int: 1, builtins.float: 2, builtins.complex: 3}
+
+
+def _tensor_type():
+    from .._tensor import Tensor  # noqa: PLC0415
+    return Tensor
+
+
+def _as_operand(value, op):
+    """A Tensor or python scalar operand; numpy arrays/scalars become Tensors/scalars, anything else is a TypeError."""
+    Tensor = _tensor_type()
+    if isinstance(value, Tensor) or type(value) in _SCALAR_KIND:
+        return value
+    import numpy  # noqa: PLC0415
+    if isinstance(value, numpy.generic):
+        return value.item()
+    if isinstance(value, numpy.ndarray):
+        return Tensor._make(value)
+    if isinstance(value, (builtins.bool, builtins.int, builtins.float, builtins.complex)):
+        return value
+    raise TypeError(f"{op}(): argument 'other' must be Tensor or Number, not {type(value).__name__}")
+
+
+def _promote(a, b):
+    """Cast two operands (Tensor or scalar, at least one Tensor) to their PyTorch result dtype.
+
+    Python scalars are left as scalars: NumPy's weak-scalar rules then keep the tensor's dtype, as PyTorch does.
+    """
+    ad = getattr(a, '_dtype', None)
+    bd = getattr(b, '_dtype', None)
+    if ad is not None and bd is not None:
+        if ad is bd:
+            return a, b
+    elif ad is not None:
+        if _SCALAR_KIND.get(type(b), 9) <= ad._kind:
+            return (a, ad.np.type(b)) if ad is dt.bfloat16 else (a, b)  # ml_dtypes scalars aren't "weak"
+    elif _SCALAR_KIND.get(type(a), 9) <= bd._kind:
+        return (bd.np.type(a), b) if bd is dt.bfloat16 else (a, b)
+    result = dt.result_type(a, b)
+    if ad is not None and ad is not result:
+        a = a.to(result)
+    if bd is not None and bd is not result:
+        b = b.to(result)
+    if ad is None and result._kind < 3 and type(a) is builtins.complex:
+        a = a.real
+    return a, b
+
+
+def _to_float(a, b):
+    """Promote, then lift integer/bool results to the default float dtype (true division, float-only ops)."""
+    a, b = _promote(a, b)
+    d = getattr(a, '_dtype', None) or b._dtype
+    if d._kind < 2:
+        f = dt.get_default_dtype()
+        a = a.to(f) if hasattr(a, '_dtype') else a
+        b = b.to(f) if hasattr(b, '_dtype') else b
+    return a, b
+
+
+# ------------------------------------------------------------------------------------------------ arithmetic
+
+class Add(Primitive):
+    @staticmethod
+    def forward(ctx, a, b):
+        return ctx.xp.add(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, grad
+
+
+class Sub(Primitive):
+    @staticmethod
+    def forward(ctx, a, b):
+        return ctx.xp.subtract(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, -grad
+
+
+class Mul(Primitive):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return ctx.xp.multiply(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (grad * _conj(b) if need_a else None), (grad * _conj(a) if need_b else None)
+
+
+class Div(Primitive):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return ctx.xp.true_divide(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        grad_a = grad / _conj(b) if need_a else None
+        grad_b = -grad * _conj(a) / _conj(b * b) if need_b else None
+        return grad_a, grad_b
+
+
+class Neg(Primitive):
+    @staticmethod
+    def forward(ctx, x):
+        if x.dtype == bool:
+            raise RuntimeError('Negation, the `-` operator, on a bool tensor is not supported. If you are trying to '
+                               'invert a mask, use the `~` or `logical_not()` operator instead.')
+        return ctx.xp.negative(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad
+
+
+class Pow(Primitive):
+    @staticmethod
+    def forward(ctx, a, b):
+        xp = ctx.xp
+        if type(b) is builtins.int and b < 0 and a.dtype.kind in 'iub':
+            raise RuntimeError('Integers to negative integer powers are not allowed.')
+        out = xp.power(a, b)
+        ctx.save_for_backward(a, b, out)
+        if not isinstance(b, (builtins.int, builtins.float, builtins.complex)):
+            ctx._backward_name = 'PowBackward2' if isinstance(a, (builtins.int, builtins.float, builtins.complex)) \
+                else 'PowBackward1'
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, out = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        grad_a = grad_b = None
+        if need_a:
+            if isinstance(b, (builtins.int, builtins.float)) and b == 0:
+                grad_a = grad * 0
+            else:
+                grad_a = grad * b * a ** (b - 1)
+        if need_b:
+            base = a if hasattr(a, '_dtype') else _tensor_type()._make(ctx.xp.asarray(a, dtype=out.dtype.np))
+            # d/db a**b = a**b log a, taken as 0 where a == 0 and b >= 0 (PyTorch's convention)
+            grad_b = grad * (out * base.log()).masked_fill((base == 0) & (b >= 0), 0)
+        return grad_a, grad_b
+
+
+def _conj(x):
+    if hasattr(x, '_dtype') and x._dtype._kind == 3:
+        return x.conj()
+    return x
+
+
+def add(input, other, *, alpha=1, out=None):
+    """``input + alpha * other`` with PyTorch's type promotion.
+
+    >>> ember.add(ember.tensor([1, 2]), 1.5)
+    tensor([2.5000, 3.5000])
+    """
+    other = _as_operand(other, 'add')
+    if alpha != 1:
+        other = other * alpha
+    a, b = _promote(input, other)
+    return _out(Add.apply(a, b), out)
+
+
+def sub(input, other, *, alpha=1, out=None):
+    """``input - alpha * other``."""
+    other = _as_operand(other, 'sub')
+    if getattr(input, '_dtype', None) is dt.bool and getattr(other, '_dtype', None) is dt.bool:
+        raise RuntimeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or '
+                           '`logical_xor()` operator instead.')
+    if alpha != 1:
+        other = other * alpha
+    a, b = _promote(input, other)
+    return _out(Sub.apply(a, b), out)
+
+
+subtract = sub
+
+
+def mul(input, other, *, out=None):
+    """Elementwise product."""
+    a, b = _promote(input, _as_operand(other, 'mul'))
+    return _out(Mul.apply(a, b), out)
+
+
+multiply = mul
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    """Elementwise division: true division (integers give floats) or ``rounding_mode='trunc'|'floor'``."""
+    other = _as_operand(other, 'div')
+    if rounding_mode is None:
+        a, b = _to_float(input, other)
+        return _out(Div.apply(a, b), out)
+    if rounding_mode not in ('trunc', 'floor'):
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                           f"'{rounding_mode}'")
+    from .elementwise_more import floor_divide, _trunc_divide  # noqa: PLC0415
+    result = floor_divide(input, other) if rounding_mode == 'floor' else _trunc_divide(input, other)
+    return _out(result, out)
+
+
+divide = true_divide = div
+
+
+def neg(input, *, out=None):
+    """``-input``."""
+    return _out(Neg.apply(input), out)
+
+
+negative = neg
+
+
+def pow(input, exponent, *, out=None):  # noqa: A001 - PyTorch's name
+    """``input ** exponent``, elementwise; either may be a scalar."""
+    exponent = _as_operand(exponent, 'pow')
+    input = _as_operand(input, 'pow')
+    a, b = _promote(input, exponent)
+    if isinstance(b, builtins.float) and getattr(a, '_dtype', dt.float32)._kind < 2:
+        a = a.to(dt.get_default_dtype())
+    return _out(Pow.apply(a, b), out)
+
+
+def _out(result, out):
+    """Write ``result`` into ``out`` (resizing it as PyTorch does) when given."""
+    if out is None:
+        return result
+    from .inplace import copy_into_out  # noqa: PLC0415
+    return copy_into_out(out, result)
+
+
+# ------------------------------------------------------------------------------------------------ unary math
+
+class Exp(Primitive):
+    @staticmethod
+    def forward(ctx, x):
+        out = ctx.xp.exp(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return grad * _conj(out)
+
+
+class Log(Primitive):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return ctx.xp.log(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return grad / _conj(x)
+
+
+def _float_unary(op, input):
+    """Apply a float-valued unary primitive, lifting integer/bool inputs to the default float dtype first."""
+    if input._dtype._kind < 2:
+        input = input.to(dt.get_default_dtype())
+    return op.apply(input)
+
+
+def exp(input, *, out=None):
+    """Elementwise ``e ** input``."""
+    return _out(_float_unary(Exp, input), out)
+
+
+def log(input, *, out=None):
+    """Elementwise natural logarithm."""
+    return _out(_float_unary(Log, input), out)
+
+
+# ------------------------------------------------------------------------------------------------ Tensor methods
+
+class ElementwiseMethods:
+    """Tensor methods and operators of this family (mixed into Tensor)."""
+
+    __slots__ = ()
+
+    def __add__(self, other):
+        try:
+            other = _as_operand(other, 'add')
+        except TypeError:
+            return NotImplemented
+        a, b = _promote(self, other)
+        return Add.apply(a, b)
+
+    def __radd__(self, other):
+        return add(self, other)
+
+    def __sub__(self, other):
+        try:
+            other = _as_operand(other, 'sub')
+        except TypeError:
+            return NotImplemented
+        return sub(self, other)
+
+    def __rsub__(self, other):
+        a, b = _promote(_as_operand(other, 'sub'), self)
+        return Sub.apply(a, b)
+
+    def __mul__(self, other):
+        try:
+            other = _as_operand(other, 'mul')
+        except TypeError:
+            return NotImplemented
+        a, b = _promote(self, other)
+        return Mul.apply(a, b)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other):
+        try:
+            other = _as_operand(other, 'div')
+        except TypeError:
+            return NotImplemented
+        a, b = _to_float(self, other)
+        return Div.apply(a, b)
+
+    def __rtruediv__(self, other):
+        a, b = _to_float(_as_operand(other, 'div'), self)
+        return Div.apply(a, b)
+
+    def __neg__(self):
+        return Neg.apply(self)
+
+    def __pos__(self):
+        return self
+
+    def __pow__(self, exponent):
+        try:
+            exponent = _as_operand(exponent, 'pow')
+        except TypeError:
+            return NotImplemented
+        return pow(self, exponent)
+
+    def __rpow__(self, base):
+        return pow(_as_operand(base, 'pow'), self)
+
+    def add(self, other, *, alpha=1):
+        return add(self, other, alpha=alpha)
+
+    def sub(self, other, *, alpha=1):
+        return sub(self, other, alpha=alpha)
+
+    subtract = sub
+
+    def mul(self, other):
+        return mul(self, other)
+
+    multiply = mul
+
+    def div(self, other, *, rounding_mode=None):
+        return div(self, other, rounding_mode=rounding_mode)
+
+    divide = true_divide = div
+
+    def neg(self):
+        return Neg.apply(self)
+
+    negative = neg
+
+    def pow(self, exponent):
+        return pow(self, exponent)
+
+    def exp(self):
+        return exp(self)
+
+    def log(self):
+        return log(self)
