@@ -1,7 +1,7 @@
-"""The ``ember.*`` op namespace: public functions gathered from the op families in ``ember/_ops``."""
-from ._ops.elementwise import add, div, divide, exp, log, mul, multiply, neg, negative, pow, sub, subtract, true_divide  # noqa: F401
-from ._ops.linalg import matmul  # noqa: F401
-from ._ops.reduction import mean, sum  # noqa: F401
-from ._ops.shape import clone, expand, permute, reshape, squeeze, swapaxes, swapdims, transpose, unsqueeze, view  # noqa: F401
-
-__all__ = [name for name in dir() if not name.startswith('_')]
+"""The ``ember.*`` op namespace: the public functions of every op family (each module's ``__all__``)."""
+from ._ops.elementwise import *  # noqa: F401,F403
+from ._ops.reduction import *  # noqa: F401,F403
+from ._ops.shape import *  # noqa: F401,F403
+from ._ops.indexing import *  # noqa: F401,F403
+from ._ops.linalg import *  # noqa: F401,F403
+from ._ops.random import *  # noqa: F401,F403

@@ -5,6 +5,8 @@ formulas here are written as if shapes matched. Dtype promotion happens once, be
 """
 from __future__ import annotations
 
+__all__ = ['add', 'sub', 'subtract', 'mul', 'multiply', 'div', 'divide', 'true_divide', 'neg', 'negative', 'pow', 'exp', 'log']  # the ember.* functions of this family
+
 import builtins
 
 from .. import _dtype as dt

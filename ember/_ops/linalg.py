@@ -1,6 +1,8 @@
 """Linear algebra: matmul (PyTorch's batching rules) and friends, einsum, and the ember.linalg functions."""
 from __future__ import annotations
 
+__all__ = ['matmul']  # the ember.* functions of this family
+
 from .. import _dtype as dt
 from ..autograd.function import Primitive
 

@@ -1,6 +1,8 @@
 """Reductions: sum, mean, prod, max/min, std/var, norms, logsumexp, cumulative ops, sorting and counting."""
 from __future__ import annotations
 
+__all__ = ['sum', 'mean']  # the ember.* functions of this family
+
 from .. import _dtype as dt
 from ..autograd.function import Primitive
 from ._util import wrap_dims

@@ -5,6 +5,8 @@ View ops return tensors that share memory with their input (NumPy views) and rec
 """
 from __future__ import annotations
 
+__all__ = ['reshape', 'view', 'expand', 'permute', 'transpose', 'swapaxes', 'swapdims', 'unsqueeze', 'squeeze', 'clone']  # the ember.* functions of this family
+
 from ..autograd.function import Primitive
 from ._util import shape_arg, wrap_dim
 from .inplace import mark_view
