@@ -13,9 +13,11 @@ import numpy
 from . import _dtype as dt
 from ._backend import device_of, to_device
 from ._device import CPU, device as _device_cls
+from ._ops.activation import ActivationMethods
 from ._ops.elementwise import ElementwiseMethods
 from ._ops.indexing import IndexingMethods
 from ._ops.linalg import LinalgMethods
+from ._ops.loss import LossMethods
 from ._ops.random import RandomMethods
 from ._ops.reduction import ReductionMethods
 from ._ops.shape import ShapeMethods
@@ -28,7 +30,8 @@ _FROM_NP = dt._FROM_NP
 _ndarray = numpy.ndarray
 
 
-class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods, LinalgMethods, RandomMethods):
+class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods, LinalgMethods, RandomMethods,
+             ActivationMethods, LossMethods):
     """A multi-dimensional array with autograd, as ``torch.Tensor``.
 
     >>> x = ember.tensor([1., 2.], requires_grad=True)

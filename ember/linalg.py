@@ -1,0 +1,2 @@
+"""ember.linalg: PyTorch's torch.linalg namespace."""
+from __future__ import annotations
