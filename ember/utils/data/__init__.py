@@ -1,1 +1,10 @@
-"""ember.utils.data: Dataset, samplers, collate, DataLoader."""
+"""ember.utils.data: Dataset, samplers, collate, DataLoader — PyTorch's torch.utils.data."""
+from ._collate import default_collate, default_convert  # noqa: F401
+from .dataloader import DataLoader, WorkerInfo, get_worker_info  # noqa: F401
+from .dataset import (  # noqa: F401
+    ChainDataset, ConcatDataset, Dataset, IterableDataset, StackDataset, Subset, TensorDataset, random_split,
+)
+from .sampler import (  # noqa: F401
+    BatchSampler, RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler, WeightedRandomSampler,
+)
+from . import _collate as _utils  # noqa: F401
