@@ -28,3 +28,5 @@ from .autograd.grad_mode import (  # noqa: F401
 from . import autograd  # noqa: F401
 from ._functions import *  # noqa: F401,F403 - the torch.* op namespace, gathered from the op families
 from . import linalg, nn, optim, utils  # noqa: E402,F401
+from . import serialization  # noqa: E402,F401
+from .serialization import load, save  # noqa: E402,F401
