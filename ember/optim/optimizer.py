@@ -215,15 +215,33 @@ def _cast_state(param, key, value):
 
 
 def _step_tensor(value=0.0):
-    """PyTorch keeps ``state['step']`` as a float32 0-dim tensor."""
+    """PyTorch keeps scalar state (``step``, ASGD's ``eta``/``mu``) as 0-dim tensors of float32 (float64 when that
+    is the default dtype)."""
     from .. import _dtype as dt  # noqa: PLC0415
     import numpy  # noqa: PLC0415
-    return Tensor._make(numpy.asarray(value, dtype=dt.float32.np))
+    scalar = dt.float64 if dt.get_default_dtype() is dt.float64 else dt.float32
+    return Tensor._make(numpy.asarray(value, dtype=scalar.np))
 
 
-def _zeros_like_param(p):
-    return Tensor._make(p._data.__class__(p._data.shape, dtype=p._data.dtype) * 0 if False else
-                        _xp(p).zeros_like(p._data))
+def _params_with_grad(optimizer, group):
+    """(param, its state dict, array module) for each parameter of the group that has a gradient."""
+    for p in group['params']:
+        if p._grad is not None:
+            if p._grad.is_sparse:
+                raise RuntimeError(f'{type(optimizer).__name__} does not support sparse gradients')
+            yield p, optimizer.state[p], _xp(p)
+
+
+def _zeros(p, xp):
+    return Tensor._make(xp.zeros_like(p._data))
+
+
+def _check_nonnegative(**values):
+    """PyTorch's "Invalid <name> value: <v>" errors, in the order given."""
+    names = {'lr': 'learning rate', 'eps': 'epsilon value'}
+    for name, value in values.items():
+        if not 0.0 <= value:
+            raise ValueError(f'Invalid {names.get(name, name + " value")}: {value}')
 
 
 def _xp(p):
@@ -232,7 +250,3 @@ def _xp(p):
         return numpy
     from .._backend import cupy  # noqa: PLC0415
     return cupy()
-
-
-def _check_grad_shape(p):
-    return p._grad is not None
