@@ -62,6 +62,9 @@ def test_trajectory_matches_torch(name, kwargs):
             np.testing.assert_allclose(a, b, rtol=0, atol=1e-6, err_msg=f'{name} step {step}')
     state = opt.state_dict()
     tstate = topt.state_dict()
+    assert sorted(state['state']) == sorted(tstate['state'])
+    if not tstate['state']:
+        return
     assert sorted(state['state'][0]) == sorted(tstate['state'][0])
     for key, value in tstate['state'][0].items():
         if isinstance(value, torch.Tensor):
