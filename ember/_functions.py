@@ -4,6 +4,9 @@ from ._ops.reduction import *  # noqa: F401,F403
 from ._ops.shape import *  # noqa: F401,F403
 from ._ops.indexing import *  # noqa: F401,F403
 from ._ops.linalg import *  # noqa: F401,F403
+from ._ops.linalg_einsum import *  # noqa: F401,F403
+from ._ops.linalg_decomp import *  # noqa: F401,F403
+from ._ops.linalg_lstsq import *  # noqa: F401,F403
 from ._ops.random import *  # noqa: F401,F403
 from ._ops.activation import *  # noqa: F401,F403
 from ._ops.loss import *  # noqa: F401,F403
