@@ -1,5 +1,8 @@
 """The ``ember.*`` op namespace: the public functions of every op family (each module's ``__all__``)."""
 from ._ops.elementwise import *  # noqa: F401,F403
+from ._ops.elementwise_unary import *  # noqa: F401,F403
+from ._ops.elementwise_more import *  # noqa: F401,F403
+from ._ops.elementwise_compare import *  # noqa: F401,F403
 from ._ops.reduction import *  # noqa: F401,F403
 from ._ops.shape import *  # noqa: F401,F403
 from ._ops.indexing import *  # noqa: F401,F403

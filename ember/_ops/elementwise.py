@@ -5,12 +5,14 @@ formulas here are written as if shapes matched. Dtype promotion happens once, be
 """
 from __future__ import annotations
 
-__all__ = ['add', 'sub', 'subtract', 'mul', 'multiply', 'div', 'divide', 'true_divide', 'neg', 'negative', 'pow', 'exp', 'log']  # the ember.* functions of this family
+__all__ = ['add', 'sub', 'subtract', 'mul', 'multiply', 'div', 'divide', 'true_divide', 'neg', 'negative', 'pow', 'exp',
+           'log', 'rsub']  # the ember.* functions of this family; more in elementwise_{unary,more,compare}.py
 
 import builtins
 
 from .. import _dtype as dt
 from ..autograd.function import Primitive
+from .inplace import apply_inplace
 
 _SCALAR_KIND = {builtins.bool: 0, builtins.int: 1, builtins.float: 2, builtins.complex: 3}
 
@@ -138,9 +140,12 @@ class Pow(Primitive):
     @staticmethod
     def forward(ctx, a, b):
         xp = ctx.xp
-        if type(b) is builtins.int and b < 0 and a.dtype.kind in 'iub':
-            raise RuntimeError('Integers to negative integer powers are not allowed.')
-        out = xp.power(a, b)
+        if getattr(a, 'dtype', None) is not None and a.dtype.kind in 'iub' or \
+                getattr(b, 'dtype', None) is not None and b.dtype.kind in 'iub':
+            out = _int_power(xp, a, b)
+        else:
+            out = xp.power(a, b)
+        out = xp.asarray(out)  # a NumPy scalar for 0-dim input: saved outputs must be the returned array
         ctx.save_for_backward(a, b, out)
         if not isinstance(b, (builtins.int, builtins.float, builtins.complex)):
             ctx._backward_name = 'PowBackward2' if isinstance(a, (builtins.int, builtins.float, builtins.complex)) \
@@ -153,15 +158,38 @@ class Pow(Primitive):
         need_a, need_b = ctx.needs_input_grad
         grad_a = grad_b = None
         if need_a:
-            if isinstance(b, (builtins.int, builtins.float)) and b == 0:
-                grad_a = grad * 0
+            if isinstance(b, (builtins.int, builtins.float)):
+                grad_a = grad * 0 if b == 0 else grad * b * a ** (b - 1)
             else:
-                grad_a = grad * b * a ** (b - 1)
+                grad_a = _where(b == 0, 0., grad * b * a ** (b - 1))
         if need_b:
             base = a if hasattr(a, '_dtype') else _tensor_type()._make(ctx.xp.asarray(a, dtype=out.dtype.np))
             # d/db a**b = a**b log a, taken as 0 where a == 0 and b >= 0 (PyTorch's convention)
-            grad_b = grad * (out * base.log()).masked_fill((base == 0) & (b >= 0), 0)
+            grad_b = grad * _where((base == 0) & (b >= 0), 0., out * base.log())
         return grad_a, grad_b
+
+
+def _int_power(xp, a, b):
+    """Integer powers; negative exponents give PyTorch's results (0, or +/-1 for bases +/-1) where NumPy raises."""
+    if type(b) is builtins.int:
+        if b < 0:
+            raise RuntimeError('Integers to negative integer powers are not allowed.')
+        return xp.power(a, b)
+    if getattr(a, 'dtype', None) is not None and a.dtype.kind == 'b' and b.dtype.kind == 'b':
+        raise NotImplementedError('"pow" not implemented for \'Bool\'')
+    negative = xp.asarray(b) < 0
+    if not negative.any():
+        return xp.power(a, b)
+    out = xp.power(a, xp.where(negative, 0, b))
+    base = xp.asarray(a)
+    odd = xp.remainder(b, 2) != 0
+    special = xp.where(base == 1, 1, xp.where(base == -1, xp.where(odd, -1, 1), 0))
+    return xp.where(negative, special, out).astype(out.dtype)
+
+
+def _where(cond, a, b):
+    from .elementwise_more import where  # noqa: PLC0415
+    return where(cond, a, b)
 
 
 def _conj(x):
@@ -198,6 +226,12 @@ def sub(input, other, *, alpha=1, out=None):
 subtract = sub
 
 
+def rsub(input, other, *, alpha=1):
+    """``other - alpha * input``."""
+    return sub(_as_operand(other, 'rsub'), input, alpha=alpha) if hasattr(other, '_dtype') else \
+        (-input if alpha == 1 else input * -alpha) + other
+
+
 def mul(input, other, *, out=None):
     """Elementwise product."""
     a, b = _promote(input, _as_operand(other, 'mul'))
@@ -216,9 +250,8 @@ def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode not in ('trunc', 'floor'):
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                            f"'{rounding_mode}'")
-    from .elementwise_more import floor_divide, _trunc_divide  # noqa: PLC0415
-    result = floor_divide(input, other) if rounding_mode == 'floor' else _trunc_divide(input, other)
-    return _out(result, out)
+    from .elementwise_more import _rounding_divide  # noqa: PLC0415
+    return _out(_rounding_divide(input, other, rounding_mode), out)
 
 
 divide = true_divide = div
@@ -255,7 +288,7 @@ def _out(result, out):
 class Exp(Primitive):
     @staticmethod
     def forward(ctx, x):
-        out = ctx.xp.exp(x)
+        out = ctx.xp.asarray(ctx.xp.exp(x))
         ctx.save_for_backward(out)
         return out
 
@@ -296,7 +329,12 @@ def log(input, *, out=None):
 
 # ------------------------------------------------------------------------------------------------ Tensor methods
 
-class ElementwiseMethods:
+from .elementwise_compare import CompareMethods  # noqa: E402 - these modules build on the primitives above
+from .elementwise_more import ArithmeticMethods  # noqa: E402
+from .elementwise_unary import UnaryMethods  # noqa: E402
+
+
+class ElementwiseMethods(UnaryMethods, ArithmeticMethods, CompareMethods):
     """Tensor methods and operators of this family (mixed into Tensor)."""
 
     __slots__ = ()
@@ -348,9 +386,6 @@ class ElementwiseMethods:
     def __neg__(self):
         return Neg.apply(self)
 
-    def __pos__(self):
-        return self
-
     def __pow__(self, exponent):
         try:
             exponent = _as_operand(exponent, 'pow')
@@ -361,34 +396,80 @@ class ElementwiseMethods:
     def __rpow__(self, base):
         return pow(_as_operand(base, 'pow'), self)
 
+    # in-place operators: computed out of place, then written back (NOTE [ Views and in-place ops ])
+    def __iadd__(self, other):
+        result = self.__add__(other)
+        return result if result is NotImplemented else apply_inplace(self, result)
+
+    def __isub__(self, other):
+        result = self.__sub__(other)
+        return result if result is NotImplemented else apply_inplace(self, result)
+
+    def __imul__(self, other):
+        result = self.__mul__(other)
+        return result if result is NotImplemented else apply_inplace(self, result)
+
+    def __itruediv__(self, other):
+        result = self.__truediv__(other)
+        return result if result is NotImplemented else apply_inplace(self, result)
+
+    def __ipow__(self, exponent):
+        result = self.__pow__(exponent)
+        return result if result is NotImplemented else apply_inplace(self, result)
+
     def add(self, other, *, alpha=1):
         return add(self, other, alpha=alpha)
+
+    def add_(self, other, *, alpha=1):
+        return apply_inplace(self, add(self, other, alpha=alpha))
 
     def sub(self, other, *, alpha=1):
         return sub(self, other, alpha=alpha)
 
-    subtract = sub
+    def sub_(self, other, *, alpha=1):
+        return apply_inplace(self, sub(self, other, alpha=alpha))
+
+    subtract, subtract_ = sub, sub_
 
     def mul(self, other):
         return mul(self, other)
 
-    multiply = mul
+    def mul_(self, other):
+        return apply_inplace(self, mul(self, other))
+
+    multiply, multiply_ = mul, mul_
 
     def div(self, other, *, rounding_mode=None):
         return div(self, other, rounding_mode=rounding_mode)
 
+    def div_(self, other, *, rounding_mode=None):
+        return apply_inplace(self, div(self, other, rounding_mode=rounding_mode))
+
     divide = true_divide = div
+    divide_ = true_divide_ = div_
 
     def neg(self):
         return Neg.apply(self)
 
-    negative = neg
+    def neg_(self):
+        return apply_inplace(self, Neg.apply(self))
+
+    negative, negative_ = neg, neg_
 
     def pow(self, exponent):
         return pow(self, exponent)
 
+    def pow_(self, exponent):
+        return apply_inplace(self, pow(self, exponent))
+
     def exp(self):
         return exp(self)
 
+    def exp_(self):
+        return apply_inplace(self, exp(self))
+
     def log(self):
         return log(self)
+
+    def log_(self):
+        return apply_inplace(self, log(self))
