@@ -1,0 +1,156 @@
+"""Normalization: one ``Normalize`` primitive (x - mean) / sqrt(var + eps) over given axes, and the batch, instance,
+group and local-response norms built on it.
+
+The primitive keeps the arrays it needs and computes its backward on them directly; when the backward itself is
+being recorded (``create_graph=True``) it recomputes the statistics with Tensor ops so that double backward is exact.
+"""
+from __future__ import annotations
+
+import math
+
+from ..autograd.function import Primitive
+from ..autograd.grad_mode import _State
+
+__all__ = ['batch_norm', 'instance_norm', 'group_norm']
+
+
+class Normalize(Primitive):
+    """xhat = (x - mean) * rsqrt(var + eps), statistics over ``axes`` (biased variance)."""
+
+    _backward_name = 'NativeBatchNormBackward0'
+
+    @staticmethod
+    def forward(ctx, x, *, axes, eps, stats=None):
+        xp = ctx.xp
+        mean = x.mean(axis=axes, keepdims=True)
+        centered = x - mean
+        var = (centered * centered).mean(axis=axes, keepdims=True)
+        rstd = 1.0 / xp.sqrt(var + eps)
+        xhat = (centered * rstd).astype(x.dtype, copy=False)
+        if stats is not None:
+            stats['mean'], stats['var'] = mean, var
+        ctx.axes, ctx.eps = axes, eps
+        ctx.rstd, ctx.xhat = rstd, xhat
+        ctx.save_for_backward(x)
+        return xhat
+
+    @staticmethod
+    def backward(ctx, grad):
+        axes, eps = ctx.axes, ctx.eps
+        if _State.enabled:  # recording the backward: recompute with Tensor ops so it differentiates exactly
+            x, = ctx.saved_tensors
+            mean = x.mean(axes, keepdim=True)
+            centered = x - mean
+            rstd = ((centered * centered).mean(axes, keepdim=True) + eps).rsqrt()
+            xhat = centered * rstd
+            return rstd * (grad - grad.mean(axes, keepdim=True) - xhat * (grad * xhat).mean(axes, keepdim=True))
+        ctx.saved_tensors  # raises if the graph was freed
+        g = grad._data
+        xhat = ctx.xhat
+        out = ctx.rstd * (g - g.mean(axis=axes, keepdims=True) - xhat * (g * xhat).mean(axis=axes, keepdims=True))
+        return type(grad)._make(out.astype(g.dtype, copy=False))
+
+
+def _affine(xhat, weight, bias, ndim):
+    shape = (1, -1) + (1,) * (ndim - 2)
+    if weight is not None:
+        xhat = xhat * weight.reshape(shape)
+    if bias is not None:
+        xhat = xhat + bias.reshape(shape)
+    return xhat
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1,
+               eps=1e-5):
+    """Batch normalization over (N, C, ...) input; in training, updates the running statistics in place."""
+    nd = input._data.ndim
+    if nd < 2:
+        raise IndexError(f'Dimension out of range (expected to be in range of [{-max(nd, 1)}, {max(nd, 1) - 1}], '
+                         'but got 1)')
+    c = input._data.shape[1]
+    for name, t in (('weight', weight), ('bias', bias), ('running_mean', running_mean),
+                    ('running_var', running_var)):
+        if t is not None and t._data.size != c:
+            raise RuntimeError(f'{name} should contain {c} elements not {t._data.size}')
+    axes = (0,) + tuple(range(2, nd))
+    if training:
+        count = input._data.size // max(c, 1)
+        if count <= 1:
+            raise ValueError(f'Expected more than 1 value per channel when training, got input size '
+                             f'{input.shape}')
+        stats = {}
+        xhat = Normalize.apply(input, axes=axes, eps=eps, stats=stats)
+        if running_mean is not None or running_var is not None:
+            _update_running(running_mean, running_var, stats, count, momentum)
+        return _affine(xhat, weight, bias, nd)
+    if running_mean is None or running_var is None:
+        raise RuntimeError('running_mean must be defined in evaluation mode')
+    shape = (1, -1) + (1,) * (nd - 2)
+    xhat = (input - running_mean.reshape(shape)) * (running_var.reshape(shape) + eps).rsqrt()
+    return _affine(xhat, weight, bias, nd)
+
+
+def _update_running(running_mean, running_var, stats, count, momentum):
+    """running = (1 - momentum) * running + momentum * batch statistic (unbiased variance), in place."""
+    mean = stats['mean'].reshape(-1)
+    var = stats['var'].reshape(-1) * (count / (count - 1))
+    for running, value in ((running_mean, mean), (running_var, var)):
+        if running is None:
+            continue
+        data = running._data
+        data *= 1 - momentum
+        data += (momentum * value).astype(data.dtype, copy=False)
+        running._version_counter[0] += 1
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
+                  momentum=0.1, eps=1e-5):
+    """Per-sample, per-channel normalization over the spatial dims of (N, C, ...) input."""
+    nd = input._data.ndim
+    axes = tuple(range(2, nd))
+    if not use_input_stats:
+        return batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
+    spatial = math.prod(input._data.shape[2:])
+    if spatial <= 1:
+        raise ValueError(f'Expected more than 1 spatial element when training, got input size {input.shape}')
+    stats = {}
+    xhat = Normalize.apply(input, axes=axes, eps=eps, stats=stats)
+    if running_mean is not None or running_var is not None:
+        n, c = input._data.shape[:2]
+        batch_stats = {'mean': stats['mean'].reshape(n, c).mean(axis=0), 'var': stats['var'].reshape(n, c).mean(
+            axis=0)}
+        _update_running(running_mean, running_var, batch_stats, spatial, momentum)
+    return _affine(xhat, weight, bias, nd)
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """Normalization over groups of channels of (N, C, ...) input."""
+    n, c = input._data.shape[:2]
+    if c % num_groups:
+        raise RuntimeError(f'Expected number of channels in input to be divisible by num_groups, but got input of '
+                           f'shape {list(input._data.shape)} and num_groups={num_groups}')
+    grouped = input.reshape(n, num_groups, -1)
+    xhat = Normalize.apply(grouped, axes=(2,), eps=eps).reshape(input.shape)
+    return _affine(xhat, weight, bias, input._data.ndim)
+
+
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+    """Normalization over ``size`` neighbouring channels: x / (k + alpha/size * sum x**2) ** beta."""
+    from ..nn import functional as F  # noqa: PLC0415
+    dim = input.dim()
+    if dim < 3:
+        raise ValueError(f'Expected 3D or higher dimensionality input (got {dim} dimensions)')
+    if input.numel() == 0:
+        return input
+    div = (input * input).unsqueeze(1)
+    if dim == 3:
+        div = F.pad(div, (0, 0, size // 2, (size - 1) // 2))
+        div = F.avg_pool2d(div, (size, 1), stride=1).squeeze(1)
+    else:
+        sizes = input.size()
+        div = div.reshape(sizes[0], 1, sizes[1], sizes[2], -1)
+        div = F.pad(div, (0, 0, 0, 0, size // 2, (size - 1) // 2))
+        div = F.avg_pool3d(div, (size, 1, 1), stride=1).squeeze(1)
+        div = div.reshape(sizes)
+    div = (div * alpha + k) ** beta
+    return input / div
