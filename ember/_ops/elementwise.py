@@ -62,6 +62,20 @@ def _promote(a, b):
     return a, b
 
 
+def _broadcast_failure(error, *arrays):
+    """PyTorch's RuntimeError for operands whose shapes don't broadcast (NumPy raises ValueError); else ``error``."""
+    shapes = [tuple(getattr(x, 'shape', ())) for x in arrays]
+    ndim = builtins.max(len(s) for s in shapes)
+    padded = [(1,) * (ndim - len(s)) + s for s in shapes]
+    for dim in range(ndim - 1, -1, -1):
+        sizes = [p[dim] for p in padded if p[dim] != 1]
+        for size in sizes[1:]:
+            if size != sizes[0]:
+                return RuntimeError(f'The size of tensor a ({sizes[0]}) must match the size of tensor b ({size}) at '
+                                    f'non-singleton dimension {dim}')
+    return error
+
+
 def _to_float(a, b):
     """Promote, then lift integer/bool results to the default float dtype (true division, float-only ops)."""
     a, b = _promote(a, b)
@@ -78,7 +92,10 @@ def _to_float(a, b):
 class Add(Primitive):
     @staticmethod
     def forward(ctx, a, b):
-        return ctx.xp.add(a, b)
+        try:
+            return ctx.xp.add(a, b)
+        except ValueError as error:
+            raise _broadcast_failure(error, a, b) from None
 
     @staticmethod
     def backward(ctx, grad):
@@ -88,7 +105,10 @@ class Add(Primitive):
 class Sub(Primitive):
     @staticmethod
     def forward(ctx, a, b):
-        return ctx.xp.subtract(a, b)
+        try:
+            return ctx.xp.subtract(a, b)
+        except ValueError as error:
+            raise _broadcast_failure(error, a, b) from None
 
     @staticmethod
     def backward(ctx, grad):
@@ -99,7 +119,10 @@ class Mul(Primitive):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return ctx.xp.multiply(a, b)
+        try:
+            return ctx.xp.multiply(a, b)
+        except ValueError as error:
+            raise _broadcast_failure(error, a, b) from None
 
     @staticmethod
     def backward(ctx, grad):
@@ -112,7 +135,10 @@ class Div(Primitive):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return ctx.xp.true_divide(a, b)
+        try:
+            return ctx.xp.true_divide(a, b)
+        except ValueError as error:
+            raise _broadcast_failure(error, a, b) from None
 
     @staticmethod
     def backward(ctx, grad):
@@ -140,11 +166,14 @@ class Pow(Primitive):
     @staticmethod
     def forward(ctx, a, b):
         xp = ctx.xp
-        if getattr(a, 'dtype', None) is not None and a.dtype.kind in 'iub' or \
-                getattr(b, 'dtype', None) is not None and b.dtype.kind in 'iub':
-            out = _int_power(xp, a, b)
-        else:
-            out = xp.power(a, b)
+        try:
+            if getattr(a, 'dtype', None) is not None and a.dtype.kind in 'iub' or \
+                    getattr(b, 'dtype', None) is not None and b.dtype.kind in 'iub':
+                out = _int_power(xp, a, b)
+            else:
+                out = xp.power(a, b)
+        except ValueError as error:
+            raise _broadcast_failure(error, a, b) from None
         out = xp.asarray(out)  # a NumPy scalar for 0-dim input: saved outputs must be the returned array
         ctx.save_for_backward(a, b, out)
         if not isinstance(b, (builtins.int, builtins.float, builtins.complex)):

@@ -13,7 +13,7 @@ __all__ = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'greater', 'greater_equal', 'less
 import builtins
 
 from ..autograd.function import Primitive
-from .elementwise import _as_operand, _out, _promote
+from .elementwise import _as_operand, _broadcast_failure, _out, _promote
 from .inplace import _type_word, apply_inplace
 
 
@@ -24,7 +24,10 @@ class _Logic(Primitive):
 
     @staticmethod
     def forward(ctx, *arrays):
-        return ctx._fn(ctx.xp, *arrays)
+        try:
+            return ctx._fn(ctx.xp, *arrays)
+        except ValueError as error:
+            raise _broadcast_failure(error, *arrays[:2]) from None
 
 
 def _logic(name, fn):

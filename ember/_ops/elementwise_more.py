@@ -14,7 +14,7 @@ import builtins
 
 from .. import _dtype as dt
 from ..autograd.function import Primitive
-from .elementwise import Pow, _as_operand, _out, _promote, _tensor_type, _to_float
+from .elementwise import Pow, _as_operand, _broadcast_failure, _out, _promote, _tensor_type, _to_float
 from .inplace import _broadcast_shape, _type_word, apply_inplace
 
 _SCALARS = (builtins.bool, builtins.int, builtins.float, builtins.complex)
@@ -28,7 +28,10 @@ class _Binary(Primitive):
 
     @staticmethod
     def forward(ctx, a, b):
-        out = ctx.xp.asarray(ctx._fn(ctx.xp, a, b))  # ufuncs give NumPy scalars for 0-dim input; keep arrays
+        try:
+            out = ctx.xp.asarray(ctx._fn(ctx.xp, a, b))  # ufuncs give NumPy scalars for 0-dim input; keep arrays
+        except ValueError as error:
+            raise _broadcast_failure(error, a, b) from None
         if ctx._names is not None:
             ctx._backward_name = ctx._names[1 if isinstance(a, _SCALARS) else 2 if isinstance(b, _SCALARS) else 0]
         if ctx._save:
@@ -141,6 +144,8 @@ def _xlogy_grad(ctx, grad, a, b, out):
 def _xlogy(xp, a, b):
     if isinstance(a, _SCALARS):
         a = xp.asarray(a, dtype=b.dtype)
+    elif isinstance(b, _SCALARS):
+        b = xp.asarray(b, dtype=a.dtype)
     with_log = a * xp.log(b)
     return xp.where(xp.isnan(b), xp.nan, xp.where(a == 0, 0, with_log)).astype(with_log.dtype)
 
@@ -174,9 +179,12 @@ class _RoundingDiv(Primitive):
 
     @staticmethod
     def forward(ctx, a, b, *, mode):
-        if mode == 'floor':
-            return ctx.xp.floor_divide(a, b)
-        return _trunc_div_array(ctx.xp, a, b)
+        try:
+            if mode == 'floor':
+                return ctx.xp.floor_divide(a, b)
+            return _trunc_div_array(ctx.xp, a, b)
+        except ValueError as error:
+            raise _broadcast_failure(error, a, b) from None
 
     @staticmethod
     def backward(ctx, grad):
@@ -289,10 +297,13 @@ class ClampTensor(Primitive):
         xp = ctx.xp
         ctx.save_for_backward(x, low, high)
         out = x
-        if low is not None:
-            out = xp.maximum(out, low)
-        if high is not None:
-            out = xp.minimum(out, high)
+        try:
+            if low is not None:
+                out = xp.maximum(out, low)
+            if high is not None:
+                out = xp.minimum(out, high)
+        except ValueError as error:
+            raise _broadcast_failure(error, x, low, high) from None
         return out.astype(x.dtype, copy=out is x)
 
     @staticmethod
@@ -430,7 +441,10 @@ class Where(Primitive):
     @staticmethod
     def forward(ctx, cond, a, b, *, dtype):
         ctx.save_for_backward(cond)
-        return ctx.xp.where(cond, a, b).astype(dtype.np, copy=False)
+        try:
+            return ctx.xp.where(cond, a, b).astype(dtype.np, copy=False)
+        except ValueError as error:
+            raise _broadcast_failure(error, cond, a, b) from None
 
     @staticmethod
     def backward(ctx, grad):
@@ -488,7 +502,11 @@ class Lerp(Primitive):
             weight = xp.asarray(weight, dtype=start.dtype)
         else:
             ctx._backward_name = 'LerpBackward1'
-        diff = end - start
+        try:
+            diff = end - start
+            weight + diff
+        except ValueError as error:
+            raise _broadcast_failure(error, start, end, weight) from None
         return xp.where(xp.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight)).astype(start.dtype)
 
     @staticmethod
@@ -522,7 +540,10 @@ class Addcmul(Primitive):
     def forward(ctx, x, t1, t2, *, value):
         ctx.save_for_backward(t1, t2)
         ctx.value = value
-        return (x + value * (t1 * t2)).astype(x.dtype, copy=False)
+        try:
+            return (x + value * (t1 * t2)).astype(x.dtype, copy=False)
+        except ValueError as error:
+            raise _broadcast_failure(error, x, t1, t2) from None
 
     @staticmethod
     def backward(ctx, grad):
@@ -538,7 +559,10 @@ class Addcdiv(Primitive):
     def forward(ctx, x, t1, t2, *, value):
         ctx.save_for_backward(t1, t2)
         ctx.value = value
-        return (x + value * (t1 / t2)).astype(x.dtype, copy=False)
+        try:
+            return (x + value * (t1 / t2)).astype(x.dtype, copy=False)
+        except ValueError as error:
+            raise _broadcast_failure(error, x, t1, t2) from None
 
     @staticmethod
     def backward(ctx, grad):

@@ -88,7 +88,8 @@ OPS += _unary('relu', -3, 3, dtypes=KEEP + ('uint8',), errors=_errors_for('bool'
 OPS += _unary('abs', -3, 3, dtypes=KEEP + ('uint8',), errors=_errors_for('bool', 2.0))
 OPS += _unary('absolute', -3, 3, dtypes=KEEP, method=True)
 OPS += _unary('sign', -3, 3, dtypes=KEEP + ('bool', 'uint8'))
-OPS += _unary('sgn', -3, 3, dtypes=KEEP + ('bool',))
+OPS += _unary('sgn', -3, 3, dtypes=KEEP + ('bool',), grad=False)  # torch's gradient is a ZeroTensor
+OPS += [OpInfo('sgn_grad', lambda m, a: m.sgn(a) + 0 * a, _samples(-3, 3))]
 OPS += _unary('square', -3, 3, dtypes=KEEP + ('bool', 'uint8'))
 OPS += _unary('positive', -3, 3, dtypes=KEEP, errors=_errors_for('bool'))
 OPS += [
