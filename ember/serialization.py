@@ -121,7 +121,7 @@ class _Pickler(pickle._Pickler):
 
     def _storage_of(self, tensor):
         """(storage, element offset, size, element strides): views of one buffer share one storage record."""
-        array = to_device(tensor._data, 'cpu' if False else _device('cpu'))
+        array = to_device(tensor._data, _device('cpu'))
         item = array.itemsize
         root = array
         while isinstance(root.base, numpy.ndarray):
