@@ -13,3 +13,4 @@ from ._ops.linalg_lstsq import *  # noqa: F401,F403
 from ._ops.random import *  # noqa: F401,F403
 from ._ops.activation import *  # noqa: F401,F403
 from ._ops.loss import *  # noqa: F401,F403
+from ._ops.loss_ctc import *  # noqa: F401,F403
