@@ -26,6 +26,7 @@ from .autograd.grad_mode import (  # noqa: F401
     enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
 )
 from . import autograd  # noqa: F401
+from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: F401
 from ._functions import *  # noqa: F401,F403 - the torch.* op namespace, gathered from the op families
 from . import linalg, nn, optim, utils  # noqa: E402,F401
 from . import serialization  # noqa: E402,F401

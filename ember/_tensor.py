@@ -215,7 +215,7 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
                                    'var_no_grad = var.detach().')
             return self
         if requires_grad and self._dtype._kind < 2:
-            raise RuntimeError('only Tensors of floating point and complex dtype can require gradients')
+            raise RuntimeError('only Tensors of floating point dtype can require gradients')
         self._requires_grad = bool(requires_grad)
         return self
 
@@ -278,9 +278,11 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         def keep(grad):
             tensor = ref()
             if tensor is not None:
-                g = grad.detach() if not _State.enabled else grad
-                tensor._grad = Tensor._make(g._data.copy()) if tensor._grad is None else tensor._grad + g
-        self._grad_fn._register_tensor_hook(self._output_nr, keep)
+                if tensor._grad is not None:
+                    tensor._grad = tensor._grad + grad
+                else:
+                    tensor._grad = grad.clone() if grad._requires_grad else Tensor._make(grad._data.copy())
+        self._grad_fn._register_retain_hook(self._output_nr, keep)
         self._retains_grad = True
 
     def register_hook(self, hook):
@@ -311,7 +313,7 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         return t
 
     def detach_(self):
-        if self._base is not None and self._base._requires_grad and self._grad_fn is not None:
+        if self._base is not None:
             raise RuntimeError('Can\'t detach views in-place. Use detach() instead. If you are using DistributedDataParallel '
                                '(DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of '
                                'DDP buckets, and hence detach_() cannot be called on these gradients. To fix this '

@@ -1,12 +1,15 @@
 """The backward engine: one sweep over the graph in reverse topological order.
 
 What is generic lives here and nowhere else: dependency counting, gradient accumulation for shared inputs,
-un-broadcasting a gradient to its input's shape, casting it to the input's dtype, tensor hooks, capturing gradients
-for ``autograd.grad``, freeing saved tensors unless ``retain_graph``, and anomaly checks.
+un-broadcasting a gradient to its input's shape, casting it to the input's dtype, tensor and node hooks, capturing
+gradients for ``autograd.grad``, freeing saved tensors unless ``retain_graph``, and anomaly checks.
+
+Ready nodes run in decreasing creation order (PyTorch's priority by sequence number), so hooks fire in PyTorch's
+order; a leaf's ``AccumulateGrad`` runs as soon as all its gradients have arrived.
 """
 from __future__ import annotations
 
-import heapq
+from heapq import heappop, heappush
 
 from . import function as _function
 from .function import AccumulateGrad
@@ -18,13 +21,171 @@ class _Anomaly:
     check_nan = True
 
 
-def _sum_to(grad, shape, node):
+def run_backward(roots, retain_graph, create_graph, inputs=None, accumulate=True, allow_unused=False):
+    """Propagate ``roots`` — a list of ((node, output_nr), grad) — through the graph.
+
+    With ``accumulate``, leaves' ``.grad`` receive gradients (only those of ``inputs`` when given); otherwise the
+    gradients reaching ``inputs`` are returned, in order, and nothing is accumulated.
+    """
+    Tensor = _function._Tensor
+    # discover the graph and count, for each node, the edges that reach it
+    deps = {}
+    stack = []
+    for (node, _), _grad in roots:
+        if node not in deps:
+            deps[node] = 0
+            stack.append(node)
+    while stack:
+        for child, _ in stack.pop().next_functions:
+            if child is not None:
+                count = deps.get(child)
+                if count is None:
+                    deps[child] = 1
+                    stack.append(child)
+                else:
+                    deps[child] = count + 1
+
+    capture = execute = results = None
+    if inputs is not None:
+        results = [None] * len(inputs)
+        capture = {}
+        for i, t in enumerate(inputs):
+            node, nr = _function._edge(t)
+            capture.setdefault(node, []).append((nr, i))
+        execute = _to_execute(deps, capture)
+
+    buffers = {}
+    for (node, nr), grad in roots:
+        buf = buffers.get(node)
+        if buf is None:
+            buf = buffers[node] = [None] * node._num_outputs
+        buf[nr] = grad if buf[nr] is None else _add(buf[nr], grad, create_graph)
+    ready = []
+    for node in buffers:
+        if deps[node] == 0:
+            heappush(ready, (-node._seq, node))
+
+    prev_mode = _State.enabled
+    _State.enabled = create_graph
+    try:
+        while ready:
+            node = heappop(ready)[1] if len(ready) > 1 else ready.pop()[1]
+            grads = buffers.pop(node, None)
+            children = node.next_functions
+            if grads is not None:
+                if node._pre_hooks is not None or node._retain_hooks is not None:
+                    grads = _run_tensor_hooks(node, grads)
+                if capture is not None and node in capture:
+                    for nr, i in capture[node]:
+                        results[i] = grads[nr]
+                if type(node) is AccumulateGrad:
+                    if accumulate and (capture is None or node in capture):
+                        _accumulate(node, grads[0], create_graph)
+                    continue
+                if execute is not None and node not in execute:
+                    grads = None
+            if grads is None:  # no gradient reached this node, or nothing past it is wanted
+                for child, _ in children:
+                    if child is not None:
+                        count = deps[child] - 1
+                        deps[child] = count
+                        if count == 0:
+                            heappush(ready, (-child._seq, child))
+                continue
+            if node._node_pre_hooks:
+                for hook in list(node._node_pre_hooks):
+                    new = hook(tuple(grads))
+                    if new is not None:
+                        grads = list(new)
+            if _Anomaly.enabled:
+                in_grads = _call_with_anomaly(node, grads)
+            else:
+                in_grads = node._call_backward(grads)
+            if len(in_grads) != len(children):
+                raise RuntimeError(f'function {node.name()} returned an incorrect number of gradients (expected '
+                                   f'{len(children)}, got {len(in_grads)})')
+            if node._hooks:
+                for hook in list(node._hooks):
+                    new = hook(tuple(in_grads), tuple(grads))
+                    if new is not None:
+                        in_grads = tuple(new)
+            if not retain_graph:
+                node._release()
+            meta = node._input_meta
+            i = 0
+            for child, nr in children:
+                grad = in_grads[i]
+                if child is not None:
+                    if grad is not None:
+                        if not isinstance(grad, Tensor):
+                            raise TypeError(f'function {node.name()} returned a gradient of type '
+                                            f'{type(grad).__name__} for input {i}, expected a Tensor or None')
+                        shape, dtype = meta[i]
+                        if grad._data.shape != shape:
+                            grad = _sum_to(grad, shape, node, i)
+                        if grad._dtype is not dtype:
+                            grad = grad.to(dtype)
+                        buf = buffers.get(child)
+                        if buf is None:
+                            if child._num_outputs == 1:
+                                buffers[child] = [grad]
+                            else:
+                                buf = buffers[child] = [None] * child._num_outputs
+                                buf[nr] = grad
+                        else:
+                            buf[nr] = grad if buf[nr] is None else _add(buf[nr], grad, create_graph)
+                    count = deps[child] - 1
+                    deps[child] = count
+                    if count == 0:
+                        heappush(ready, (-child._seq, child))
+                i += 1
+    finally:
+        _State.enabled = prev_mode
+    if results is not None and not accumulate and not allow_unused:
+        for i, r in enumerate(results):
+            if r is None:
+                raise RuntimeError(f'The differentiated Tensor at index {i} appears to not have been used in the '
+                                   'graph. Set allow_unused=True if this is the desired behavior.')
+    return results
+
+
+def _to_execute(deps, capture):
+    """The nodes whose backward must run for gradients to reach the captured edges (PyTorch's exec_info)."""
+    parents = {}
+    for node in deps:
+        for child, _ in node.next_functions:
+            if child is not None:
+                parents.setdefault(child, []).append(node)
+    needed = set(n for n in capture if n in deps)
+    frontier = list(needed)
+    execute = set()
+    while frontier:
+        node = frontier.pop()
+        for parent in parents.get(node, ()):
+            execute.add(parent)
+            if parent not in needed:
+                needed.add(parent)
+                frontier.append(parent)
+    return execute
+
+
+def _add(a, b, create_graph):
+    """Sum two gradients for the same edge (out of place: either may be referenced elsewhere)."""
+    if create_graph or a._requires_grad or b._requires_grad:
+        return a + b
+    data = a._data + b._data
+    if type(data) is not type(a._data):  # 0-dim arrays add to a scalar
+        data = _function._xp_of(a._data).asarray(data)
+    return _function._Tensor._make(data)
+
+
+def _sum_to(grad, shape, node, index):
     """Reduce a broadcast gradient back to ``shape`` (the input's), or say which op returned the wrong shape."""
     gshape = grad._data.shape
     lead = len(gshape) - len(shape)
     if lead < 0 or any(s != 1 and s != g for s, g in zip(shape, gshape[lead:])):
-        raise RuntimeError(f'Function {node.name()} returned an invalid gradient - got {list(gshape)} but expected '
-                           f'shape compatible with {list(shape)}')
+        raise RuntimeError(f'Function {node.name()} returned an invalid gradient at index {index} - got '
+                           f'{list(gshape)} but expected shape compatible with {list(shape)}')
     dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and gshape[lead + i] != 1)
     if dims:
         grad = grad.sum(dims, keepdim=True)
@@ -33,192 +194,71 @@ def _sum_to(grad, shape, node):
     return grad
 
 
-def run_backward(roots, retain_graph, create_graph, inputs=None, accumulate=True, allow_unused=False):
-    """Propagate ``roots`` — a list of ((node, output_nr), grad) — through the graph.
-
-    With ``accumulate``, leaves' ``.grad`` receive gradients (restricted to ``inputs`` when given); otherwise the
-    gradients reaching ``inputs`` are returned, in order.
-    """
-    Tensor = _function._Tensor
-    capture = None
-    results = None
-    only = None
-    if inputs is not None:
-        results = [None] * len(inputs)
-        capture = {}
-        for i, t in enumerate(inputs):
-            node, nr = _function._edge(t)
-            capture.setdefault(node, []).append((nr, i))
-        if accumulate:
-            only = set(capture)
-
-    # discover the graph and count, for each node, the edges that reach it
-    deps = {}
-    stack = []
-    for (node, _), _g in roots:
-        if node not in deps:
-            deps[node] = 0
-            stack.append(node)
-    while stack:
-        node = stack.pop()
-        for child, _ in node.next_functions:
-            if child is None:
-                continue
-            if child in deps:
-                deps[child] += 1
-            else:
-                deps[child] = 1
-                stack.append(child)
-    needed = None if capture is None else _needed(deps, capture)
-
-    buffers = {}
-    for (node, nr), grad in roots:
-        buf = buffers.get(node)
-        if buf is None:
-            buf = buffers[node] = [None] * node._num_outputs
-        buf[nr] = grad if buf[nr] is None else buf[nr] + grad
-    ready = []
-    for node in buffers:
-        if deps[node] == 0:
-            heapq.heappush(ready, (-node._seq, id(node), node))
-
-    prev_mode = _State.enabled
-    _State.enabled = create_graph
-    try:
-        while ready:
-            node = heapq.heappop(ready)[2]
-            grads = buffers.pop(node, None)
-            children = node.next_functions
-            run = needed is None or node in needed
-            if run and grads is not None:
-                if node._pre_hooks:
-                    grads = _run_tensor_hooks(node, grads)
-                if capture is not None and node in capture:
-                    for nr, i in capture[node]:
-                        results[i] = grads[nr]
-                if type(node) is AccumulateGrad:
-                    if accumulate and (only is None or node in only):
-                        _accumulate(node, grads[0], create_graph)
-                    continue
-                if accumulate is False and only is None and capture is not None and node in capture and \
-                        not any(c in needed for c, _ in children if c is not None):
-                    run = False  # nothing past a captured input is wanted
-            else:
-                run = False
-            if run:
-                if node._node_pre_hooks:
-                    for hook in node._node_pre_hooks:
-                        new = hook(tuple(grads))
-                        if new is not None:
-                            grads = list(new)
-                in_grads = node._call_backward(grads)
-                if len(in_grads) != len(children):
-                    raise RuntimeError(f'function {node.name()} returned an incorrect number of gradients (expected '
-                                       f'{len(children)}, got {len(in_grads)})')
-                if node._hooks:
-                    for hook in node._hooks:
-                        new = hook(tuple(in_grads), tuple(grads))
-                        if new is not None:
-                            in_grads = tuple(new)
-                if not retain_graph:
-                    node._release()
-                if _Anomaly.enabled:
-                    _check_anomaly(node, in_grads)
-                meta = node._input_meta
-                for i, (child, nr) in enumerate(children):
-                    if child is None:
-                        continue
-                    grad = in_grads[i]
-                    if grad is not None:
-                        if not isinstance(grad, Tensor):
-                            raise TypeError(f'function {node.name()} returned a gradient of type '
-                                            f'{type(grad).__name__} for input {i}, expected a Tensor or None')
-                        shape, dtype = meta[i]
-                        if grad._data.shape != shape:
-                            grad = _sum_to(grad, shape, node)
-                        if grad._dtype is not dtype:
-                            grad = grad.to(dtype)
-                        buf = buffers.get(child)
-                        if buf is None:
-                            buf = buffers[child] = [None] * child._num_outputs
-                        buf[nr] = grad if buf[nr] is None else buf[nr] + grad
-                    deps[child] -= 1
-                    if deps[child] == 0:
-                        heapq.heappush(ready, (-child._seq, id(child), child))
-            else:
-                for child, _ in children:
-                    if child is None:
-                        continue
-                    deps[child] -= 1
-                    if deps[child] == 0:
-                        heapq.heappush(ready, (-child._seq, id(child), child))
-    finally:
-        _State.enabled = prev_mode
-    if results is not None and not accumulate:
-        for i, r in enumerate(results):
-            if r is None and not allow_unused:
-                raise RuntimeError('One of the differentiated Tensors appears to not have been used in the graph. '
-                                   'Set allow_unused=True if this is the desired behavior.')
-    return results
-
-
-def _needed(deps, capture):
-    """Nodes from which some captured edge can be reached: only they run when gradients are captured."""
-    parents = {}
-    for node in deps:
-        for child, _ in node.next_functions:
-            if child is not None:
-                parents.setdefault(child, []).append(node)
-    needed = set(n for n in capture if n in deps)
-    frontier = list(needed)
-    while frontier:
-        node = frontier.pop()
-        for parent in parents.get(node, ()):
-            if parent not in needed:
-                needed.add(parent)
-                frontier.append(parent)
-    return needed
-
-
 def _run_tensor_hooks(node, grads):
+    """Tensor hooks on this node's outputs (a non-None return replaces the gradient), then retain_grad's."""
     grads = list(grads)
-    for nr, hooks in node._pre_hooks.items():
-        if grads[nr] is None:
-            continue
-        for hook in list(hooks):
-            new = hook(grads[nr])
-            if new is not None:
-                grads[nr] = new
+    if node._pre_hooks is not None:
+        for nr, hooks in node._pre_hooks.items():
+            for hook in list(hooks):
+                if grads[nr] is None:
+                    break
+                new = hook(grads[nr])
+                if new is not None:
+                    grads[nr] = new
+    if node._retain_hooks is not None:
+        for nr, hook in node._retain_hooks.items():
+            if grads[nr] is not None:
+                hook(grads[nr])
     return grads
 
 
 def _accumulate(node, grad, create_graph):
+    """AccumulateGrad: a leaf's first gradient is copied into ``.grad``; later ones are added (in place unless
+    ``create_graph``, as PyTorch does)."""
     variable = node.variable
     if variable is None:
         return
-    if variable._grad is None:
-        if create_graph:
-            variable._grad = grad
+    old = variable._grad
+    if old is None:
+        if create_graph and grad._requires_grad:
+            variable._grad = grad.clone()
         else:
-            variable._grad = _function._Tensor._make(grad._data.copy())
-    elif create_graph or variable._grad._requires_grad:
-        variable._grad = variable._grad + grad
+            data = grad._data.copy()
+            variable._grad = _function._Tensor._make(data)
+    elif create_graph:
+        variable._grad = old + grad
     else:
-        old = variable._grad
-        if old._data.shape == grad._data.shape and old._data.dtype == grad._data.dtype and \
-                old._data.flags.writeable:
-            old._data += grad._data
+        data = old._data
+        if data.shape == grad._data.shape and data.dtype == grad._data.dtype and \
+                getattr(getattr(data, 'flags', None), 'writeable', True):
+            data += grad._data
             old._version_counter[0] += 1
         else:
             variable._grad = _function._Tensor._make(old._data + grad._data)
     hooks = variable._post_accumulate_hooks
     if hooks:
-        for hook in hooks:
+        for hook in list(hooks):
             hook(variable)
 
 
-def _check_anomaly(node, grads):
+def _call_with_anomaly(node, grads):
+    """Anomaly mode: check the gradients for NaN and say which node failed (PyTorch's warning, without the
+    forward traceback ember does not record)."""
+    try:
+        in_grads = node._call_backward(grads)
+        if _Anomaly.check_nan:
+            _check_nan(node, in_grads)
+    except Exception:
+        import warnings  # noqa: PLC0415
+        warnings.warn(f'Error detected in {node.name()}. No forward pass information available. Enable detect '
+                      'anomaly during forward pass for more information.', UserWarning, stacklevel=2)
+        raise
+    return in_grads
+
+
+def _check_nan(node, grads):
     for i, g in enumerate(grads):
-        if g is not None and g._dtype._kind >= 2 and bool(node.xp.isnan(g._data).any() if hasattr(node, 'xp')
-                                                          else g.isnan().any().item()):
-            raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
+        if g is not None and g._dtype._kind >= 2:
+            data = g._data
+            if bool(_function._xp_of(data).isnan(data).any()):
+                raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")

@@ -7,11 +7,14 @@ NOTE [ Saved tensors ]
 ``ctx.save_for_backward`` records inputs by reference with their version, so an in-place change before backward is
 caught. An output is never stored as a Tensor (the output holds its node: that would be a cycle); its array is kept
 and re-wrapped on unpack as a Tensor whose ``grad_fn`` is this node, so higher-order gradients flow through it.
+Entries are ``('in', tensor, version)``, ``('out', output_nr, array, version_counter, version)`` or
+``('const', value)``; ``None`` stays ``None``. ``ctx._saved`` is ``()`` when nothing was saved and ``None`` once freed.
 """
 from __future__ import annotations
 
 import functools
 import itertools
+import weakref
 
 import numpy
 
@@ -19,6 +22,9 @@ from .grad_mode import _State
 
 _Tensor = None  # set by ember._tensor once Tensor exists (the two modules need each other)
 _sequence = itertools.count()
+_new = object.__new__
+_ndarray = numpy.ndarray
+_generic = numpy.generic
 
 _FREED = ('Trying to backward through the graph a second time (or directly access saved tensors after they have '
           'already been freed). Saved intermediate values of the graph are freed when you call .backward() or '
@@ -27,20 +33,29 @@ _FREED = ('Trying to backward through the graph a second time (or directly acces
 
 
 class Node:
-    """A node of the backward graph."""
+    """A node of the backward graph (the type of every ``grad_fn``)."""
 
     next_functions: tuple = ()
     _saved = ()
-    _pre_hooks = None    # {output_nr: [hook]}: tensor hooks on this node's outputs
-    _hooks = None        # node-level post hooks: hook(grad_inputs, grad_outputs)
-    _node_pre_hooks = None
+    _pre_hooks = None      # {output_nr: [hook]}: tensor hooks on this node's outputs
+    _retain_hooks = None   # {output_nr: hook}: retain_grad, run after the other tensor hooks (as PyTorch does)
+    _hooks = None          # node post hooks: hook(grad_inputs, grad_outputs)
+    _node_pre_hooks = None  # node pre hooks: hook(grad_outputs)
     _num_outputs = 1
+    _seq = 0
 
     def name(self) -> str:
         return type(self).__name__
 
     def __repr__(self):
         return f'<{self.name()} object at {id(self):#x}>'
+
+    @property
+    def metadata(self) -> dict:
+        meta = self.__dict__.get('_metadata')
+        if meta is None:
+            meta = self._metadata = {}
+        return meta
 
     def register_hook(self, hook):
         """``hook(grad_inputs, grad_outputs)`` runs after this node's backward; may return new grad_inputs."""
@@ -63,8 +78,18 @@ class Node:
         hooks.append(hook)
         return _RemovableHandle(hooks, hook)
 
+    def _register_retain_hook(self, output_nr, hook):
+        if self._retain_hooks is None:
+            self._retain_hooks = {}
+        self._retain_hooks[output_nr] = hook
+
+    def _release(self):
+        """Free what backward needs (after a backward without retain_graph)."""
+
 
 class _RemovableHandle:
+    """What ``register_*hook`` returns: ``handle.remove()`` takes the hook out again."""
+
     _ids = itertools.count()
 
     def __init__(self, container, item):
@@ -72,10 +97,11 @@ class _RemovableHandle:
         self.id = next(self._ids)
 
     def remove(self):
-        try:
-            self._container.remove(self._item)
-        except ValueError:
-            pass
+        container = self._container
+        for i, item in enumerate(container or ()):
+            if item is self._item:
+                del container[i]
+                return
 
     def __enter__(self):
         return self
@@ -88,9 +114,8 @@ class AccumulateGrad(Node):
     """The sink of a leaf tensor: adds incoming gradients into ``variable.grad``."""
 
     def __init__(self, variable):
-        import weakref  # noqa: PLC0415 - only leaves that require grad get here
         self._variable = weakref.ref(variable)
-        self._seq = next(_sequence)
+        self._seq = (1 << 62) + next(_sequence)  # PyTorch runs a ready leaf's accumulation before any other node
 
     @property
     def variable(self):
@@ -100,14 +125,25 @@ class AccumulateGrad(Node):
         return 'torch::autograd::AccumulateGrad'
 
 
+def _edge(tensor):
+    """The (node, output_nr) a gradient for ``tensor`` flows into."""
+    fn = tensor._grad_fn
+    if fn is not None:
+        return (fn, tensor._output_nr)
+    acc = tensor._grad_accumulator
+    if acc is None:
+        acc = tensor._grad_accumulator = AccumulateGrad(tensor)
+    return (acc, 0)
+
+
 class _FunctionMeta(type):
     """Gives each Function subclass its backward-node name (``MulBackward0``, ``MyFunctionBackward``)."""
 
     def __init__(cls, name, bases, namespace):
         super().__init__(name, bases, namespace)
         if '_backward_name' not in namespace:
-            cls._backward_name = f'{name}Backward0' if namespace.get('_primitive', any(
-                getattr(b, '_primitive', False) for b in bases)) else f'{name}Backward'
+            primitive = namespace.get('_primitive', any(getattr(b, '_primitive', False) for b in bases))
+            cls._backward_name = f'{name}Backward0' if primitive else f'{name}Backward'
 
 
 class _Ctx(Node):
@@ -116,7 +152,6 @@ class _Ctx(Node):
     _materialize_grads = True
     _dirty = ()
     _non_differentiable = ()
-    _released = False
     needs_input_grad = ()
 
     def name(self):
@@ -132,41 +167,47 @@ class _Ctx(Node):
         self._non_differentiable = tensors
 
     def set_materialize_grads(self, value: bool):
-        self._materialize_grads = value
+        self._materialize_grads = bool(value)
 
     @property
     def saved_tensors(self):
         saved = self._saved
         if saved is None:
             raise RuntimeError(_FREED)
-        return tuple(_unpack(self, entry) for entry in saved)
+        out = []
+        for entry in saved:
+            if entry is not None and entry[0] == 'in':
+                tensor = entry[1]
+                if tensor._version_counter[0] != entry[2]:
+                    _raise_modified(tensor, tensor._version_counter[0], entry[2])
+                out.append(tensor)
+            else:
+                out.append(_unpack(self, entry))
+        return tuple(out)
 
-    @property
-    def saved_variables(self):
-        return self.saved_tensors
+    saved_variables = saved_tensors
 
     def _release(self):
         if self._saved:
             self._saved = None
 
-    def _pack(self, inputs, outputs, output_arrays):
+    def _pack(self, tensors, outputs):
         """Turn what forward asked to save into entries that don't keep outputs alive (NOTE [ Saved tensors ])."""
-        values = self.__dict__.pop('_to_save', ())
+        values = self.__dict__.pop('_to_save')
         entries = []
         for value in values:
             if value is None:
                 entries.append(None)
                 continue
-            for nr, out in enumerate(output_arrays):
-                if value is out or (value is outputs[nr] if outputs is not None else False):
-                    tensor = outputs[nr] if outputs is not None else None
-                    entries.append(('out', nr, out, tensor._version_counter if tensor is not None else None,
-                                    tensor._version_counter[0] if tensor is not None else 0))
+            for t in tensors:
+                if value is t._data or value is t:
+                    entries.append(('in', t, t._version_counter[0]))
                     break
             else:
-                for tensor in inputs:
-                    if value is tensor or value is tensor._data:
-                        entries.append(('in', tensor, tensor._version_counter[0]))
+                for nr, out in enumerate(outputs):
+                    if out is not None and (value is out._data or value is out):
+                        counter = out._version_counter
+                        entries.append(('out', nr, out._data, counter, counter[0]))
                         break
                 else:
                     if isinstance(value, _Tensor):
@@ -180,22 +221,13 @@ def _unpack(ctx, entry):
     if entry is None:
         return None
     kind = entry[0]
-    if kind == 'in':
-        tensor, version = entry[1], entry[2]
-        if tensor._version_counter[0] != version:
-            _raise_modified(tensor, version)
-        return tensor
     if kind == 'out':
         _, nr, array, counter, version = entry
-        if counter is not None and counter[0] != version:
-            raise RuntimeError(
-                'one of the variables needed for gradient computation has been modified by an inplace operation: '
-                f'[{_type_name(array)}], which is output {nr} of {ctx.name()}, is at version {counter[0]}; '
-                f'expected version {version} instead. Hint: the backtrace further above can help you find it.')
-        out = _Tensor._make(array, requires_grad=_State.enabled, grad_fn=ctx if _State.enabled else None,
-                            output_nr=nr)
-        if counter is not None:
-            out._version_counter = counter
+        if counter[0] != version:
+            raise RuntimeError(_modified_message(array, counter[0], version, nr, ctx))
+        enabled = _State.enabled
+        out = _Tensor._make(array, enabled, ctx if enabled else None, nr)
+        out._version_counter = counter
         return out
     value = entry[1]
     if isinstance(value, (int, float, complex)):  # python scalars (and bools) given to a primitive stay scalars
@@ -204,27 +236,157 @@ def _unpack(ctx, entry):
 
 
 def _type_name(array):
-    return f'torch.{_Tensor._make(array)._dtype.name.capitalize()}Tensor {list(array.shape)}'
+    from .._dtype import _FROM_NP  # noqa: PLC0415
+    words = {'float32': 'Float', 'float64': 'Double', 'float16': 'Half', 'bfloat16': 'BFloat16', 'int64': 'Long',
+             'int32': 'Int', 'int16': 'Short', 'int8': 'Char', 'uint8': 'Byte', 'bool': 'Bool',
+             'complex64': 'ComplexFloat', 'complex128': 'ComplexDouble'}
+    dtype = _FROM_NP.get(array.dtype)
+    word = words.get(dtype.name if dtype is not None else '', str(array.dtype).capitalize())
+    where = 'torch.' if type(array) is _ndarray else 'torch.cuda.'
+    return f'{where}{word}Tensor [{", ".join(str(s) for s in array.shape)}]'
 
 
-def _raise_modified(tensor, version):
-    where = f', which is output {tensor._output_nr} of {tensor._grad_fn.name()}' if tensor._grad_fn else ''
-    raise RuntimeError(
-        'one of the variables needed for gradient computation has been modified by an inplace operation: '
-        f'[{_type_name(tensor._data)}]{where}, is at version {tensor._version_counter[0]}; expected version '
-        f'{version} instead. Hint: enable anomaly detection to find the operation that failed to compute its '
-        'gradient, with torch.autograd.set_detect_anomaly(True).')
+def _short_name(node):
+    """``ExpBackward0`` -> ``Exp``: how PyTorch names the op that produced a modified tensor."""
+    name = node.name().rstrip('0123456789')
+    return name[:-len('Backward')] if name.endswith('Backward') else name
 
 
-def _edge(tensor):
-    """The (node, output_nr) a gradient for ``tensor`` flows into."""
+def _modified_message(array, version, expected, output_nr=None, node=None):
+    where = f', which is output {output_nr} of {_short_name(node)},' if node is not None else ''
+    return ('one of the variables needed for gradient computation has been modified by an inplace operation: '
+            f'[{_type_name(array)}]{where} is at version {version}; expected version {expected} instead. Hint: '
+            'enable anomaly detection to find the operation that failed to compute its gradient, with '
+            'torch.autograd.set_detect_anomaly(True, check_nan=False).')
+
+
+def _raise_modified(tensor, version, expected):
     fn = tensor._grad_fn
-    if fn is not None:
-        return (fn, tensor._output_nr)
-    acc = tensor._grad_accumulator
-    if acc is None:
-        acc = tensor._grad_accumulator = AccumulateGrad(tensor)
-    return (acc, 0)
+    raise RuntimeError(_modified_message(tensor._data, version, expected, tensor._output_nr if fn else None, fn))
+
+
+def _set_outputs(ctx, tensors, outs):
+    """Link a primitive's outputs (a tuple of Tensors) to ``ctx``; floating/complex outputs only."""
+    ctx._seq = next(_sequence)
+    ctx.next_functions = tuple([_edge(t) if t._requires_grad else (None, 0) for t in tensors])
+    ctx._input_meta = tuple([(t._data.shape, t._dtype) for t in tensors])
+    ctx._num_outputs = len(outs)
+    for nr, o in enumerate(outs):
+        if o._dtype._kind >= 2:
+            o._requires_grad, o._grad_fn, o._output_nr = True, ctx, nr
+
+
+class Primitive(_Ctx, metaclass=_FunctionMeta):
+    """An ember op: ``forward(ctx, *arrays, **options)`` computes on raw arrays with ``ctx.xp``, ``backward(ctx,
+    *grads)`` returns input gradients written with Tensor ops (so ``create_graph=True`` differentiates them).
+
+    Positional arguments that are not Tensors (python scalars, shapes) are passed through to forward unchanged and get
+    no gradient; keyword arguments are options. ``backward`` returns one entry per positional argument; a
+    multi-output forward returns a tuple of arrays and backward then receives one gradient per output (None where
+    no gradient arrived).
+    """
+
+    _primitive = True
+    differentiable = True
+    _tensor_positions = None  # indices of the Tensor arguments, when some arguments are not Tensors
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        Tensor = _Tensor
+        ctx = _new(cls)
+        # the common case first: every positional argument is a Tensor on the CPU
+        requires = False
+        tensors = args
+        arrays = []
+        for a in args:
+            if type(a) is Tensor or isinstance(a, Tensor):
+                data = a._data
+                if type(data) is not _ndarray:
+                    break
+                arrays.append(data)
+                if a._requires_grad:
+                    requires = True
+            else:
+                break
+        else:
+            ctx.xp = numpy
+        if len(arrays) != len(args):
+            tensors, arrays, requires = _gather(cls, ctx, args)
+        if requires and _State.enabled and cls.differentiable:
+            if len(args) == 1:
+                ctx.needs_input_grad = (True,)
+            else:
+                ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
+                if tensors is not args:
+                    ctx._tensor_positions = tuple([i for i, a in enumerate(args) if isinstance(a, Tensor)])
+            out = cls.forward(ctx, *arrays, **kwargs)
+            if type(out) is tuple:
+                outs = tuple([Tensor._make(o) for o in out])
+                _set_outputs(ctx, tensors, outs)
+                if '_to_save' in ctx.__dict__:
+                    ctx._pack(tensors, outs)
+                return outs
+            if type(out) is not _ndarray and isinstance(out, _generic):
+                out = numpy.asarray(out)
+            result = Tensor._make(out)
+            if result._dtype._kind >= 2:
+                ctx._seq = next(_sequence)
+                if len(tensors) == 1:
+                    t = tensors[0]
+                    ctx.next_functions = (_edge(t),)
+                    ctx._input_meta = ((t._data.shape, t._dtype),)
+                elif len(tensors) == 2:
+                    t, u = tensors
+                    ctx.next_functions = (_edge(t) if t._requires_grad else (None, 0),
+                                          _edge(u) if u._requires_grad else (None, 0))
+                    ctx._input_meta = ((t._data.shape, t._dtype), (u._data.shape, u._dtype))
+                else:
+                    ctx.next_functions = tuple([_edge(t) if t._requires_grad else (None, 0) for t in tensors])
+                    ctx._input_meta = tuple([(t._data.shape, t._dtype) for t in tensors])
+                result._requires_grad = True
+                result._grad_fn = ctx
+                if '_to_save' in ctx.__dict__:
+                    ctx._pack(tensors, (result,))
+            return result
+        out = cls.forward(ctx, *arrays, **kwargs)
+        if type(out) is tuple:
+            return tuple([Tensor._make(o) for o in out])
+        if type(out) is not _ndarray and isinstance(out, _generic):
+            out = numpy.asarray(out)
+        return Tensor._make(out)
+
+    def _call_backward(self, grads):
+        # multi-output primitives get None for outputs no gradient reached, and handle it themselves
+        result = self.backward(self, *grads)
+        if type(result) is not tuple:
+            result = (result,)
+        positions = self._tensor_positions
+        if positions is not None:
+            return tuple([result[i] for i in positions])
+        return result
+
+
+def _gather(cls, ctx, args):
+    """The general case of ``Primitive.apply``: mixed Tensor / non-Tensor arguments, or non-CPU arrays."""
+    Tensor = _Tensor
+    tensors, arrays = [], []
+    requires = False
+    xp = None
+    for a in args:
+        if isinstance(a, Tensor):
+            tensors.append(a)
+            data = a._data
+            arrays.append(data)
+            if a._requires_grad:
+                requires = True
+            if xp is None:
+                xp = numpy if type(data) is _ndarray else _array_module(data)
+            elif (xp is numpy) != (type(data) is _ndarray) and data.ndim:
+                _raise_device_mismatch(cls, tensors)
+        else:
+            arrays.append(a)
+    ctx.xp = xp if xp is not None else numpy
+    return tensors, arrays, requires
 
 
 class Function(_Ctx, metaclass=_FunctionMeta):
@@ -248,6 +410,11 @@ class Function(_Ctx, metaclass=_FunctionMeta):
     def __init__(self, *args, **kwargs):
         pass
 
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError('Legacy autograd function with non-static forward method is deprecated. Please use '
+                           'new-style autograd function with static forward method. (Example: '
+                           'https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)')
+
     @staticmethod
     def forward(ctx, *args, **kwargs):
         raise NotImplementedError('You must implement the forward function for custom autograd.Function.')
@@ -261,43 +428,56 @@ class Function(_Ctx, metaclass=_FunctionMeta):
         raise NotImplementedError('You must implement either the backward or vjp method for your custom '
                                   'autograd.Function to use it with backward mode AD.')
 
-    vjp = backward
+    @staticmethod
+    def vjp(ctx, *grad_outputs):
+        raise NotImplementedError('You must implement either the backward or vjp method for your custom '
+                                  'autograd.Function to use it with backward mode AD.')
+
+    @staticmethod
+    def jvp(ctx, *grad_inputs):
+        raise NotImplementedError('You must implement the jvp function for custom autograd.Function to use it with '
+                                  'forward mode AD.')
+
+    def save_for_backward(self, *values):
+        for i, value in enumerate(values):
+            if value is not None and not isinstance(value, _Tensor):
+                raise TypeError(f'save_for_backward can only save variables, but argument {i} is of type '
+                                f'{type(value).__name__}')
+        self._to_save = values
 
     @classmethod
     def apply(cls, *args, **kwargs):
         Tensor = _Tensor
-        ctx = cls.__new__(cls)
+        ctx = _new(cls)
         ctx._seq = next(_sequence)
         tensors = [a for a in args if isinstance(a, Tensor)]
         need_grad = _State.enabled and any(t._requires_grad for t in tensors)
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad and need_grad for a in args)
-        custom_setup = cls.setup_context is not Function.setup_context
         prev = _State.enabled
         _State.enabled = False
         try:
-            if custom_setup:
+            if cls.setup_context is not Function.setup_context:
                 output = cls.forward(*args, **kwargs)
                 cls.setup_context(ctx, args, output)
             else:
                 output = cls.forward(ctx, *args, **kwargs)
         finally:
             _State.enabled = prev
-        single = not isinstance(output, tuple)
+        single = type(output) is not tuple
         outputs = (output,) if single else output
         dirty = ctx._dirty
         non_diff = ctx._non_differentiable
         wrapped = []
         for out in outputs:
-            if not isinstance(out, Tensor):
-                wrapped.append(out)
-                continue
-            if any(out is d for d in dirty):
-                pass  # modified in place: the input object itself gets this node as its grad_fn
-            elif any(out is t for t in tensors):
-                out = out._alias()  # returning an input unchanged gives a new tensor, as in PyTorch
+            if isinstance(out, Tensor) and not any(out is d for d in dirty) and any(out is t for t in tensors):
+                out = out._alias()  # returning an input unchanged gives a new tensor (a view of it), as in PyTorch
+                if not need_grad:
+                    out._requires_grad, out._grad_fn = False, None
             wrapped.append(out)
-        tensor_outputs = [o for o in wrapped if isinstance(o, Tensor)]
         if need_grad:
+            for d in dirty:
+                if d._grad_fn is None and d._requires_grad:
+                    raise RuntimeError('a leaf Variable that requires grad is being used in an in-place operation.')
             ctx.next_functions = tuple(_edge(t) if t._requires_grad else (None, 0) for t in tensors)
             ctx._input_meta = tuple((t._data.shape, t._dtype) for t in tensors)
             ctx._input_positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
@@ -307,24 +487,28 @@ class Function(_Ctx, metaclass=_FunctionMeta):
             for nr, out in enumerate(wrapped):
                 if not isinstance(out, Tensor):
                     continue
-                if any(out is n for n in non_diff) or not (out._dtype.is_floating_point or out._dtype.is_complex):
+                if any(out is n for n in non_diff) or out._dtype._kind < 2:
                     out._requires_grad = False
+                    if any(out is d for d in dirty):
+                        out._grad_fn = None
                     continue
-                if any(out is d for d in dirty) and out._grad_fn is None and out._requires_grad:
-                    raise RuntimeError('a leaf Variable that requires grad is being used in an in-place operation.')
                 out._grad_fn, out._output_nr, out._requires_grad = ctx, nr, True
+        else:
+            ctx._input_positions = ()
         for d in dirty:
             d._version_counter[0] += 1
-        if hasattr(ctx, '_to_save'):
-            ctx._pack(tensors, wrapped, [o._data if isinstance(o, Tensor) else None for o in wrapped])
+        if '_to_save' in ctx.__dict__:
+            ctx._pack(tensors, [o if isinstance(o, Tensor) else None for o in wrapped])
         return wrapped[0] if single else tuple(wrapped)
 
     def _call_backward(self, grads):
         """Run the user's backward; return one gradient per tensor input (None where there is none)."""
         if self._materialize_grads:
             grads = tuple(g if g is not None else _zeros_for(self, i) for i, g in enumerate(grads))
-        result = self.backward(self, *grads)
-        if not isinstance(result, tuple):
+        cls = type(self)
+        backward = cls.backward if cls.backward is not Function.backward or cls.vjp is Function.vjp else cls.vjp
+        result = backward(self, *grads)
+        if type(result) is not tuple:
             result = (result,)
         expected = len(self.needs_input_grad)
         if len(result) != expected:
@@ -333,7 +517,17 @@ class Function(_Ctx, metaclass=_FunctionMeta):
             else:
                 raise RuntimeError(f'function {self.name()} returned an incorrect number of gradients (expected '
                                    f'{expected}, got {len(result)})')
-        return tuple(result[i] for i in self._input_positions)
+        Tensor = _Tensor
+        positions = self._input_positions
+        for i, r in enumerate(result):
+            if r is None:
+                continue
+            if not isinstance(r, Tensor):
+                raise RuntimeError(f'expected Variable or None (got {type(r).__name__})')
+            if i not in positions:
+                raise RuntimeError(f'function {self.name()} returned a gradient different than None at position '
+                                   f'{i + 1}, but the corresponding forward input was not a Variable')
+        return tuple(result[i] for i in positions)
 
 
 def _zeros_for(ctx, output_index):
@@ -344,87 +538,7 @@ def _zeros_for(ctx, output_index):
 
 
 def _xp_of(array):
-    return numpy if type(array) is numpy.ndarray else _array_module(array)
-
-
-class Primitive(_Ctx, metaclass=_FunctionMeta):
-    """An ember op: ``forward(ctx, *arrays, **options)`` computes on raw arrays with ``ctx.xp``, ``backward(ctx,
-    *grads)`` returns input gradients written with Tensor ops (so ``create_graph=True`` differentiates them).
-
-    Positional arguments that are not Tensors (python scalars, shapes) are passed through to forward unchanged and get
-    no gradient; keyword arguments are options.
-    """
-
-    _primitive = True
-    differentiable = True
-    _tensor_positions = None  # indices of the Tensor arguments, when some arguments are not Tensors
-
-    @classmethod
-    def apply(cls, *args, **kwargs):
-        Tensor = _Tensor
-        ctx = cls.__new__(cls)
-        arrays = []
-        tensors = []
-        xp = None
-        for a in args:
-            if isinstance(a, Tensor):
-                tensors.append(a)
-                data = a._data
-                arrays.append(data)
-                if xp is None:
-                    xp = numpy if type(data) is numpy.ndarray else _array_module(data)
-                elif (xp is numpy) != (type(data) is numpy.ndarray) and data.ndim:
-                    _raise_device_mismatch(cls, tensors)
-            else:
-                arrays.append(a)
-        ctx.xp = xp if xp is not None else numpy
-        need_grad = _State.enabled and cls.differentiable
-        if need_grad:
-            for t in tensors:
-                if t._requires_grad:
-                    break
-            else:
-                need_grad = False
-        if need_grad:
-            ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
-            if len(tensors) != len(args):
-                ctx._tensor_positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
-        out = cls.forward(ctx, *arrays, **kwargs)
-        if type(out) is tuple:
-            outs = tuple(Tensor._make(o) for o in out)
-            if need_grad:
-                ctx._seq = next(_sequence)
-                ctx.next_functions = tuple(_edge(t) if t._requires_grad else (None, 0) for t in tensors)
-                ctx._input_meta = tuple((t._data.shape, t._dtype) for t in tensors)
-                ctx._num_outputs = len(outs)
-                for nr, o in enumerate(outs):
-                    if o._dtype._kind >= 2:
-                        o._requires_grad, o._grad_fn, o._output_nr = True, ctx, nr
-            if '_to_save' in ctx.__dict__:
-                ctx._pack(tensors, outs, [o._data for o in outs])
-            return outs
-        if isinstance(out, numpy.generic):
-            out = numpy.asarray(out)
-        result = Tensor._make(out)
-        if need_grad and result._dtype._kind >= 2:
-            ctx._seq = next(_sequence)
-            ctx.next_functions = tuple(_edge(t) if t._requires_grad else (None, 0) for t in tensors)
-            ctx._input_meta = tuple((t._data.shape, t._dtype) for t in tensors)
-            result._requires_grad = True
-            result._grad_fn = ctx
-            if '_to_save' in ctx.__dict__:
-                ctx._pack(tensors, (result,), (out,))
-        return result
-
-    def _call_backward(self, grads):
-        # multi-output primitives get None for outputs no gradient reached, and handle it themselves
-        result = self.backward(self, *grads)
-        if not isinstance(result, tuple):
-            result = (result,)
-        positions = self._tensor_positions
-        if positions is not None:
-            return tuple(result[i] for i in positions)
-        return result
+    return numpy if type(array) is _ndarray else _array_module(array)
 
 
 def _array_module(array):
@@ -442,16 +556,42 @@ def _raise_device_mismatch(cls, tensors):
                        f'{devices[-1]} and {devices[0]}! (when checking argument for {cls.__name__.lower()})')
 
 
+_ONCE_DIFFERENTIABLE = 'trying to differentiate twice a function that was marked with @once_differentiable'
+
+
+class _DelayedError(Primitive):
+    """Stands in for the gradient of a ``@once_differentiable`` backward: differentiating it raises."""
+
+    _backward_name = 'DelayedError'
+
+    @staticmethod
+    def forward(ctx, value, *sources):
+        return value
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError(_ONCE_DIFFERENTIABLE)
+
+
 def once_differentiable(fn):
-    """Decorate a custom Function's backward that cannot itself be differentiated: it runs under no_grad."""
+    """Decorate a custom Function's backward that cannot itself be differentiated: it runs under no_grad, and
+    differentiating its result (``create_graph=True``) raises."""
     @functools.wraps(fn)
     def wrapper(ctx, *args):
         prev = _State.enabled
         _State.enabled = False
         try:
-            return fn(ctx, *args)
+            outputs = fn(ctx, *args)
         finally:
             _State.enabled = prev
+        sources = [a for a in args if isinstance(a, _Tensor) and a._requires_grad]
+        if not prev or not sources:
+            return outputs
+        single = type(outputs) is not tuple
+        items = (outputs,) if single else outputs
+        wrapped = [_DelayedError.apply(o, *sources) if isinstance(o, _Tensor) and o._dtype._kind >= 2 else o
+                   for o in items]
+        return wrapped[0] if single else tuple(wrapped)
     return wrapper
 
 
