@@ -21,9 +21,21 @@ _CPP_NAME = {'float32': 'float', 'float64': 'double', 'float16': 'c10::Half', 'b
 _HALF = (dt.float16, dt.bfloat16)
 
 
+class Conj(Primitive):
+    _backward_name = 'ConjBackward0'
+
+    @staticmethod
+    def forward(ctx, x):
+        return ctx.xp.conj(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Conj.apply(grad)
+
+
 def conj(x):
-    """``x.conj()`` for complex tensors, ``x`` itself otherwise (backward formulas use it on every dtype)."""
-    return x.conj() if x._dtype._kind == 3 else x
+    """The complex conjugate of complex tensors (a copy), ``x`` itself otherwise (backward uses it on every dtype)."""
+    return Conj.apply(x) if x._dtype._kind == 3 else x
 
 
 def mat_product(xp, a, b):
@@ -270,6 +282,10 @@ class ScaledAdd(Primitive):
 
 
 def _scaled_add(input, product, beta, alpha, backward_name):
+    if input._dtype._kind < 2:
+        for name, value in (('beta', beta), ('alpha', alpha)):
+            if isinstance(value, (float, complex)):
+                raise RuntimeError(f'For integral input tensors, argument {name} must not be a floating point number.')
     target = broadcast_shapes(input._data.shape, product._data.shape)
     if target != tuple(product._data.shape):
         raise RuntimeError(f'The expanded size of the tensor ({product._data.shape[-1]}) must match the existing size '

@@ -102,6 +102,8 @@ def _first_bad_minor(a):
 def _infos(batch, finder):
     """``finder`` over each matrix of a batch (host copies); an int array shaped like the batch."""
     host = numpy.asarray(batch.get() if hasattr(batch, 'get') else batch)
+    if host.size == 0:
+        return numpy.zeros(host.shape[:-2], dtype=numpy.int32)
     flat = host.reshape(-1, *host.shape[-2:])
     return numpy.array([finder(m) for m in flat], dtype=numpy.int32).reshape(host.shape[:-2])
 
@@ -222,10 +224,7 @@ class Slogdet(Primitive):
 def slogdet(A, *, out=None):
     """``(sign, logabsdet)`` of the determinant, computed stably."""
     _check_matrix(A, 'linalg.slogdet')
-    sign, logabs = Slogdet.apply(A)
-    if A._dtype._kind < 3:
-        sign = sign.detach()
-    return SlogdetResult(sign, logabs)
+    return SlogdetResult(*Slogdet.apply(A))
 
 
 def logdet(input):

@@ -169,7 +169,7 @@ def _parse_equation(equation, operands):
     if arrow:
         output = rhs.replace('...', ell)
         for c in output:
-            if c not in lhs:
+            if not any(c in t for t in terms):
                 raise RuntimeError(f'einsum(): output subscript {c} does not appear in the equation for any input '
                                    'operand')
             if output.count(c) > 1:

@@ -60,7 +60,7 @@ class Pinv(Primitive):
         x = Gh @ (P @ Ph)
         second = x - A @ (P @ x)
         y = (Ph @ P) @ Gh
-        third = y - (y @ A) @ P
+        third = y - (y @ P) @ A
         return first + second + third
 
 

@@ -66,8 +66,9 @@ class VectorNorm(Primitive):
         safe_norm = norm + _const(zero.astype(norm._data.dtype))
         if ord == 2:
             return grad * x / safe_norm
-        magnitude = x * sgn if x._dtype._kind < 3 else _const(absx)
-        scaled = x * magnitude ** (ord - 2) if ord != 2 else x
+        at_zero = _const((absx == 0).astype(absx.dtype))  # keeps |x|^(p-2) finite where x is 0 (x then zeroes it)
+        magnitude = (x * sgn if x._dtype._kind < 3 else _const(absx)) + at_zero
+        scaled = x * magnitude ** (ord - 2)
         return grad * scaled / safe_norm ** (ord - 1) * _const((~zero).astype(norm._data.dtype))
 
 
