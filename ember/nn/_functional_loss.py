@@ -111,6 +111,13 @@ def _type_word(d):
     return _loss._type_word(d)
 
 
+def _not_differentiable(value, function, argument):
+    """PyTorch refuses, at call time, a tensor needing grad where its kernel has no derivative for it."""
+    if value is not None and value._requires_grad and is_grad_enabled():
+        raise RuntimeError(f"The function '{function}' is not differentiable with respect to argument '{argument}'. "
+                           'This input cannot have requires_grad True.')
+
+
 # ------------------------------------------------------------------------------------------------ softmax family
 
 def _get_softmax_dim(name, ndim, stacklevel):
@@ -276,6 +283,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     """
     reduction = _get_reduction(size_average, reduce, reduction)
     input, target, weight, unbatched = _class_index_args(input, target, weight, ignore_index)
+    _not_differentiable(weight, 'nll_loss_forward', 'weight')
     out = _loss.NllLoss.apply(input, target, weight, ignore_index=ignore_index, reduction=reduction)
     return out.reshape(()) if unbatched and reduction == 'none' else out
 
@@ -301,6 +309,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         raise NotImplementedError(f'"log_softmax_lastdim_kernel_impl" not implemented for '
                                   f'\'{_type_word(input._dtype)}\'')
     input, target, weight, unbatched = _class_index_args(input, target, weight, ignore_index)
+    _not_differentiable(weight, 'nll_loss_forward', 'weight')
     out = _loss.CrossEntropyLoss.apply(input, target, weight, ignore_index=ignore_index, reduction=reduction,
                                        label_smoothing=float(max(label_smoothing, 0.0)))
     return out.reshape(()) if unbatched and reduction == 'none' else out
@@ -337,6 +346,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         shape = _infer_size(tuple(target.shape), tuple(weight.shape))
         if tuple(weight.shape) != shape:
             weight = weight.expand(shape)
+    _not_differentiable(weight, 'binary_cross_entropy', 'weight')
     data = input._data
     if data.size and bool(((data < 0) | (data > 1)).any()):
         raise RuntimeError('all elements of input should be between 0 and 1')
@@ -378,12 +388,9 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if target._dtype is not result:
         target = target.to(result)
     shapes = [tuple(input.shape)]
-    for extra in (weight, pos_weight):
+    for extra, name in ((weight, 'weight'), (pos_weight, 'pos_weight')):
         if extra is not None:
-            if extra._requires_grad and is_grad_enabled():
-                name = 'weight' if extra is weight else 'pos_weight'
-                raise RuntimeError(f"The function 'binary_cross_entropy_with_logits' is not differentiable with "
-                                   f"respect to argument '{name}'. This input cannot have requires_grad True.")
+            _not_differentiable(extra, 'binary_cross_entropy_with_logits', name)
             shapes.append(tuple(extra.shape))
     _broadcast_shape(*shapes)
     return _loss.BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction=reduction)
@@ -431,7 +438,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction='mean'):
     """Gaussian negative log-likelihood with predicted variance ``var`` (clamped to ``eps`` without gradient)."""
-    from .._functions import ones_like  # noqa: PLC0415
+    from .._creation import ones_like  # noqa: PLC0415
     if isinstance(var, float):
         if var < 0:
             raise ValueError('var has negative entry/entries')
@@ -464,7 +471,8 @@ def _clamp_min0(t):
 
 def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean'):
     """``1 - cos(x1, x2)`` for ``target = 1``, ``max(0, cos(x1, x2) - margin)`` for ``target = -1``."""
-    from .._functions import where, zeros_like  # noqa: PLC0415
+    from .._creation import zeros_like  # noqa: PLC0415
+    from .._functions import where  # noqa: PLC0415
     reduction = _get_reduction(size_average, reduce, reduction)
     tdim = target._data.ndim
     if tdim not in (0, 1):
@@ -496,7 +504,8 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
 
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction='mean'):
     """``x`` where ``target = 1``, ``max(0, margin - x)`` where ``target = -1``."""
-    from .._functions import where, zeros_like  # noqa: PLC0415
+    from .._creation import zeros_like  # noqa: PLC0415
+    from .._functions import where  # noqa: PLC0415
     reduction = _get_reduction(size_average, reduce, reduction)
     zeros = zeros_like(input)
     loss = where(target != 1, _clamp_min0(margin - input), zeros) + where(target != -1, input, zeros)
@@ -580,6 +589,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
                            f'Input has shape {list(shape)}.')
     if weight is not None and weight._data.size != classes:
         raise RuntimeError(f'inconsistent weight size, expected {classes} but got {list(weight.shape)}')
+    _not_differentiable(weight, 'multi_margin_loss', 'weight')
     t = _host(target).reshape(-1)
     if ((t < 0) | (t >= classes)).any():
         raise RuntimeError('target out of range')
@@ -660,6 +670,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction='mean'):
     """Two-class logistic loss ``log(1 + exp(-target * input))``."""
     reduction = _get_reduction(size_average, reduce, reduction)
+    _not_differentiable(target, 'soft_margin_loss', 'target')
     return _reduce((-input * target).exp().log1p(), reduction)
 
 
