@@ -21,6 +21,32 @@ __all__ = ['LinAlgError', 'matmul', 'cholesky', 'cholesky_ex', 'det', 'eigh', 'e
 
 def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
     """The diagonals of the matrices in ``A`` (a view), as ``torch.diagonal`` with matrix defaults."""
-    from . import diagonal as _diagonal  # noqa: PLC0415 - the shape family's op
-    return _diagonal(A, offset=offset, dim1=dim1, dim2=dim2)
+    from . import _functions  # noqa: PLC0415
+    if hasattr(_functions, 'diagonal'):  # the shape family's view op
+        return _functions.diagonal(A, offset=offset, dim1=dim1, dim2=dim2)
+    return _diagonal_copy(A, offset, dim1, dim2)
+
+
+def _diagonal_copy(A, offset, dim1, dim2):
+    """The diagonal through einsum (a copy, not a view) until the shape family provides ``diagonal``."""
+    from ._ops._util import wrap_dim  # noqa: PLC0415
+    from ._ops.linalg_einsum import _einsum_letters  # noqa: PLC0415
+    n = A.ndim
+    d1, d2 = wrap_dim(dim1, n, 'diagonal'), wrap_dim(dim2, n, 'diagonal')
+    if d1 == d2:
+        raise RuntimeError(f'diagonal dimensions cannot be identical {dim1}, {dim2}')
+    rows, cols = A.shape[d1], A.shape[d2]
+    size = max(0, min(rows - max(-offset, 0), cols - max(offset, 0)))
+    xp = A._data.__array_namespace__() if hasattr(A._data, '__array_namespace__') else __import__('numpy')
+    pick_rows = xp.zeros((rows, size), dtype=A._data.dtype)
+    pick_cols = xp.zeros((cols, size), dtype=A._data.dtype)
+    for k in range(size):
+        pick_rows[k + max(-offset, 0), k] = 1
+        pick_cols[k + max(offset, 0), k] = 1
+    letters = 'abcdefghijklmnopqrstuvwxyz'
+    term = [letters[i] for i in range(n)]
+    rest = ''.join(c for i, c in enumerate(term) if i not in (d1, d2))
+    Tensor = type(A)
+    return _einsum_letters([A, Tensor._make(pick_rows), Tensor._make(pick_cols)],
+                           [''.join(term), term[d1] + 'Z', term[d2] + 'Z'], rest + 'Z')
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 __all__ = ['matmul', 'mm', 'bmm', 'mv', 'dot', 'vdot', 'inner', 'outer', 'ger', 'addmm', 'addmv', 'addr', 'baddbmm',
            'addbmm', 'chain_matmul']  # the ember.* functions of this family
 
+import warnings
+
 from .. import _dtype as dt
 from ..autograd.function import Primitive
 from .inplace import _type_word
@@ -390,6 +392,9 @@ def chain_matmul(*matrices, out=None):
     """Product of 2-D matrices, left to right (deprecated in PyTorch in favour of ``linalg.multi_dot``)."""
     if len(matrices) == 1 and isinstance(matrices[0], (list, tuple)):
         matrices = tuple(matrices[0])
+    warnings.warn('torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use '
+                  'torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than multiple '
+                  'parameters.', UserWarning, stacklevel=2)
     if not matrices:
         raise RuntimeError('chain_matmul(): Expected one or more matrices')
     for i, m in enumerate(matrices):

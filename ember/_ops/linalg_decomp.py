@@ -231,7 +231,10 @@ def logdet(input):
     """Log of the determinant: nan for a negative determinant, -inf for a singular matrix."""
     _check_matrix(input, 'linalg.det')
     sign, logabs = Slogdet.apply(input)
-    return logabs + _const(sign._data).log() if input._dtype._kind < 3 else logabs + sign.log()
+    if input._dtype._kind == 3:
+        return logabs + sign.log()
+    xp = _xp(input)
+    return logabs + _const(xp.where(sign._data < 0, xp.nan, 0).astype(sign._data.dtype))  # log(-1) is nan
 
 
 class Solve(Primitive):
@@ -244,7 +247,10 @@ class Solve(Primitive):
         except Exception as exc:
             if 'ingular' not in str(exc):
                 raise
-            raise LinAlgError('torch.linalg.solve: The solver failed because the input matrix is singular.') from None
+            infos = _infos(A, _first_zero_pivot).reshape(-1)
+            index = int(numpy.flatnonzero(infos)[0]) if infos.any() else 0
+            raise LinAlgError(f'torch.linalg.solve: {_batch_prefix(A.shape, index)}The solver failed because the input '
+                              'matrix is singular.') from None
         ctx.save_for_backward(A, X)
         return X
 
@@ -278,7 +284,7 @@ def solve(A, B, *, left=True, out=None):
         equation = 'AX = B' if left else 'XA = B'
         raise RuntimeError(f'linalg.solve: Incompatible shapes of A and B for the equation {equation} ({n}x{n} and '
                            f'{rows}x{cols})')
-    batch = broadcast_shapes(A._data.shape[:-2], rhs._data.shape[:-2])
+    batch = broadcast_shapes(rhs._data.shape[:-2], A._data.shape[:-2])
     if left:
         A_b = A if tuple(A._data.shape[:-2]) == batch else A.expand(*batch, n, n)
         rhs_b = rhs if tuple(rhs._data.shape[:-2]) == batch else rhs.expand(*batch, rows, cols)

@@ -185,7 +185,7 @@ def _parse_equation(equation, operands):
         for c, s in zip(term, op._data.shape):
             if c in seen and seen[c] != s:
                 raise RuntimeError(f"einsum(): subscript {c} is repeated for operand {k} but the sizes don't match, "
-                                   f'{seen[c]} != {s}')
+                                   f'{s} != {seen[c]}')
             seen[c] = s
             prev = sizes.get(c)
             if prev is None or prev == 1:
@@ -233,7 +233,7 @@ def tensordot(a, b, dims=2, out=None):
             raise RuntimeError(f'tensordot expects dims >= 0, but got dims={n}')
         if n > a._data.ndim or n > b._data.ndim:
             raise RuntimeError(f'tensordot expects dims < ndim_a or ndim_b, but got dims={n}')
-        dims_a = list(range(a._data.ndim - n, a._data.ndim))
+        dims_a = list(range(-n, 0))
         dims_b = list(range(n))
     if len(dims_a) != len(dims_b):
         raise RuntimeError('both dimension lists should have same length')

@@ -157,7 +157,7 @@ def matrix_norm(A, ord='fro', dim=(-2, -1), keepdim=False, *, dtype=None, out=No
 
 def _dims_str(dim):
     if isinstance(dim, (tuple, list)):
-        return str(len(dim))
+        return ' '.join(str(d) for d in dim)
     return str(dim)
 
 
