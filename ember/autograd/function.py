@@ -137,13 +137,18 @@ def _edge(tensor):
 
 
 class _FunctionMeta(type):
-    """Gives each Function subclass its backward-node name (``MulBackward0``, ``MyFunctionBackward``)."""
+    """Gives each Function subclass its backward-node name (``MulBackward0``, ``MyFunctionBackward``) and a node
+    class of that name (a subclass), whose instances are the ctx / ``grad_fn`` objects, as in PyTorch."""
 
     def __init__(cls, name, bases, namespace):
         super().__init__(name, bases, namespace)
+        if namespace.get('_is_node_class'):
+            return
         if '_backward_name' not in namespace:
             primitive = namespace.get('_primitive', any(getattr(b, '_primitive', False) for b in bases))
             cls._backward_name = f'{name}Backward0' if primitive else f'{name}Backward'
+        cls._node_class = type(cls)(cls._backward_name, (cls,), {
+            '_is_node_class': True, '__module__': cls.__module__, '__qualname__': cls._backward_name})
 
 
 class _Ctx(Node):
@@ -293,7 +298,7 @@ class Primitive(_Ctx, metaclass=_FunctionMeta):
     @classmethod
     def apply(cls, *args, **kwargs):
         Tensor = _Tensor
-        ctx = _new(cls)
+        ctx = _new(cls._node_class)
         # the common case first: every positional argument is a Tensor on the CPU
         requires = False
         tensors = args
@@ -448,11 +453,11 @@ class Function(_Ctx, metaclass=_FunctionMeta):
     @classmethod
     def apply(cls, *args, **kwargs):
         Tensor = _Tensor
-        ctx = _new(cls)
+        ctx = _new(cls._node_class)
         ctx._seq = next(_sequence)
         tensors = [a for a in args if isinstance(a, Tensor)]
         need_grad = _State.enabled and any(t._requires_grad for t in tensors)
-        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad and need_grad for a in args)
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
         prev = _State.enabled
         _State.enabled = False
         try:
@@ -477,7 +482,7 @@ class Function(_Ctx, metaclass=_FunctionMeta):
         if need_grad:
             for d in dirty:
                 if d._grad_fn is None and d._requires_grad:
-                    raise RuntimeError('a leaf Variable that requires grad is being used in an in-place operation.')
+                    raise RuntimeError('a leaf Variable that requires grad has been used in an in-place operation.')
             ctx.next_functions = tuple(_edge(t) if t._requires_grad else (None, 0) for t in tensors)
             ctx._input_meta = tuple((t._data.shape, t._dtype) for t in tensors)
             ctx._input_positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
