@@ -2,6 +2,7 @@
 from ._ops.elementwise import *  # noqa: F401,F403
 from ._ops.elementwise_unary import *  # noqa: F401,F403
 from ._ops.elementwise_more import *  # noqa: F401,F403
+from ._ops.elementwise_select import *  # noqa: F401,F403
 from ._ops.elementwise_compare import *  # noqa: F401,F403
 from ._ops.reduction import *  # noqa: F401,F403
 from ._ops.shape import *  # noqa: F401,F403

@@ -11,6 +11,7 @@ __all__ = ['add', 'sub', 'subtract', 'mul', 'multiply', 'div', 'divide', 'true_d
 import builtins
 
 from .. import _dtype as dt
+from ..autograd import function as _function
 from ..autograd.function import Primitive
 from .inplace import apply_inplace
 
@@ -18,8 +19,7 @@ _SCALAR_KIND = {builtins.bool: 0, builtins.int: 1, builtins.float: 2, builtins.c
 
 
 def _tensor_type():
-    from .._tensor import Tensor  # noqa: PLC0415
-    return Tensor
+    return _function._Tensor  # set when ember._tensor is imported (an import statement here costs µs on every op)
 
 
 def _as_operand(value, op):
@@ -217,7 +217,7 @@ def _int_power(xp, a, b):
 
 
 def _where(cond, a, b):
-    from .elementwise_more import where  # noqa: PLC0415
+    from .elementwise_select import where  # noqa: PLC0415
     return where(cond, a, b)
 
 
@@ -308,6 +308,10 @@ def _out(result, out):
     """Write ``result`` into ``out`` (resizing it as PyTorch does) when given."""
     if out is None:
         return result
+    if result._requires_grad:
+        name = result._grad_fn.name().split('Backward')[0].lower()
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, but "
+                           'one of the arguments requires grad.')
     from .inplace import copy_into_out  # noqa: PLC0415
     return copy_into_out(out, result)
 
@@ -360,10 +364,11 @@ def log(input, *, out=None):
 
 from .elementwise_compare import CompareMethods  # noqa: E402 - these modules build on the primitives above
 from .elementwise_more import ArithmeticMethods  # noqa: E402
+from .elementwise_select import SelectMethods  # noqa: E402
 from .elementwise_unary import UnaryMethods  # noqa: E402
 
 
-class ElementwiseMethods(UnaryMethods, ArithmeticMethods, CompareMethods):
+class ElementwiseMethods(UnaryMethods, ArithmeticMethods, SelectMethods, CompareMethods):
     """Tensor methods and operators of this family (mixed into Tensor)."""
 
     __slots__ = ()

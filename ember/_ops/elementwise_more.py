@@ -1,5 +1,6 @@
-"""Elementwise arithmetic beyond the core four: rounding division, remainders, clamping, extrema, ``where``, ``lerp``,
-the fused ``addcmul``/``addcdiv``, two-argument math (``hypot``, ``atan2``, ``logaddexp``, ...) and in-place fills.
+"""Elementwise arithmetic beyond the core four: rounding division, remainders, clamping, extrema and two-argument
+math (``hypot``, ``atan2``, ``logaddexp``, ...). ``where``, ``lerp``, ``addcmul``/``addcdiv`` and the in-place fills
+live in elementwise_select.py.
 
 Binary primitives here are ``_Binary`` subclasses made by ``_binary``: a forward over arrays (either operand may be
 a python scalar), what backward reads, and the pair of input gradients written with Tensor ops.
@@ -7,15 +8,15 @@ a python scalar), what backward reads, and the pair of input gradients written w
 from __future__ import annotations
 
 __all__ = ['floor_divide', 'remainder', 'fmod', 'float_power', 'clamp', 'clip', 'clamp_min', 'clamp_max', 'maximum',
-           'minimum', 'fmax', 'fmin', 'where', 'lerp', 'addcmul', 'addcdiv', 'hypot', 'atan2', 'arctan2', 'copysign',
-           'logaddexp', 'logaddexp2', 'xlogy', 'heaviside', 'fill_', 'zero_', 'clamp_', 'clip_']
+           'minimum', 'fmax', 'fmin', 'hypot', 'atan2', 'arctan2', 'copysign', 'logaddexp', 'logaddexp2', 'xlogy',
+           'heaviside', 'clamp_', 'clip_']
 
 import builtins
 
 from .. import _dtype as dt
 from ..autograd.function import Primitive
-from .elementwise import Pow, _as_operand, _broadcast_failure, _out, _promote, _tensor_type, _to_float
-from .inplace import _broadcast_shape, _type_word, apply_inplace
+from .elementwise import Pow, _as_operand, _broadcast_failure, _out, _promote, _to_float
+from .inplace import _type_word, apply_inplace
 
 _SCALARS = (builtins.bool, builtins.int, builtins.float, builtins.complex)
 
@@ -57,6 +58,9 @@ def _where(cond, a, b):
     return where(cond, a, b)
 
 
+from .elementwise_select import where  # noqa: E402 - where() is used by the gradient formulas below
+
+
 def _not_implemented(name, d):
     return NotImplementedError(f'"{name}_cpu" not implemented for \'{_type_word(d)}\'')
 
@@ -76,6 +80,24 @@ def _check_zero_division(a, b):
             raise RuntimeError('ZeroDivisionError')
 
 
+def _in_float32(fn):
+    """Compute a half-precision op in float32 and round once, as PyTorch's CPU kernels do."""
+    def compute(xp, a, b):
+        dtype = getattr(a, 'dtype', None) or b.dtype
+        if dtype.itemsize == 2 and dtype.kind in 'fV':
+            a = a.astype('float32') if hasattr(a, 'dtype') else a
+            b = b.astype('float32') if hasattr(b, 'dtype') else b
+            return fn(xp, a, b).astype(dtype)
+        return fn(xp, a, b)
+    return compute
+
+
+@_in_float32
+def _floor_div_array(xp, a, b):
+    return xp.floor_divide(a, b)
+
+
+@_in_float32
 def _trunc_div_array(xp, a, b):
     if getattr(a, 'dtype', None) is not None and a.dtype.kind in 'iub' or \
             getattr(b, 'dtype', None) is not None and b.dtype.kind in 'iub':
@@ -154,9 +176,9 @@ Maximum = _binary('Maximum', lambda xp, a, b: xp.maximum(a, b), 'ab', _maximum_g
 Minimum = _binary('Minimum', lambda xp, a, b: xp.minimum(a, b), 'ab', _minimum_grad)
 Fmax = _binary('Fmax', lambda xp, a, b: xp.fmax(a, b), 'ab', _fmax_grad)
 Fmin = _binary('Fmin', lambda xp, a, b: xp.fmin(a, b), 'ab', _fmin_grad)
-Remainder = _binary('Remainder', lambda xp, a, b: xp.remainder(a, b), 'ab', _remainder_grad,
+Remainder = _binary('Remainder', _in_float32(lambda xp, a, b: xp.remainder(a, b)), 'ab', _remainder_grad,
                     names=('RemainderBackward1', 'NotImplemented', 'RemainderBackward0'))
-Fmod = _binary('Fmod', lambda xp, a, b: xp.fmod(a, b), 'ab', _fmod_grad,
+Fmod = _binary('Fmod', _in_float32(lambda xp, a, b: xp.fmod(a, b)), 'ab', _fmod_grad,
                names=('FmodBackward1', 'NotImplemented', 'FmodBackward0'))
 Hypot = _binary('Hypot', lambda xp, a, b: xp.hypot(a, b), 'abo',
                 lambda ctx, g, a, b, o: (g * a / o, g * b / o))
@@ -181,7 +203,7 @@ class _RoundingDiv(Primitive):
     def forward(ctx, a, b, *, mode):
         try:
             if mode == 'floor':
-                return ctx.xp.floor_divide(a, b)
+                return _floor_div_array(ctx.xp, a, b)
             return _trunc_div_array(ctx.xp, a, b)
         except ValueError as error:
             raise _broadcast_failure(error, a, b) from None
@@ -435,171 +457,6 @@ def fmin(input, other, *, out=None):
     return _out(Fmin.apply(a, b), out)
 
 
-# ------------------------------------------------------------------------------------------------ where, lerp, addc*
-
-class Where(Primitive):
-    @staticmethod
-    def forward(ctx, cond, a, b, *, dtype):
-        ctx.save_for_backward(cond)
-        try:
-            return ctx.xp.where(cond, a, b).astype(dtype.np, copy=False)
-        except ValueError as error:
-            raise _broadcast_failure(error, cond, a, b) from None
-
-    @staticmethod
-    def backward(ctx, grad):
-        cond, = ctx.saved_tensors
-        _, need_a, need_b = ctx.needs_input_grad
-        return None, (where(cond, grad, 0.) if need_a else None), (where(cond, 0., grad) if need_b else None)
-
-
-def where(condition, input=None, other=None, *, out=None):
-    """``input`` where ``condition`` holds, else ``other`` (scalars allowed); ``where(condition)`` is
-    ``nonzero(condition, as_tuple=True)``.
-
-    >>> ember.where(ember.tensor([True, False]), ember.tensor([1., 2.]), 0.)
-    tensor([1., 0.])
-    """
-    if input is None and other is None:
-        return _nonzero_tuple(condition)
-    if not hasattr(condition, '_dtype'):
-        raise TypeError(f"where(): argument 'condition' (position 1) must be Tensor, not {type(condition).__name__}")
-    if condition._dtype is not dt.bool:
-        if condition._dtype is not dt.uint8:
-            raise RuntimeError(f'where expected condition to be a boolean tensor, but got a tensor with dtype '
-                               f'{_type_word(condition._dtype)}')
-        import warnings  # noqa: PLC0415
-        warnings.warn('where received a uint8 condition tensor. This behavior is deprecated and will be removed in a '
-                      'future version of PyTorch. Use a boolean condition instead.', UserWarning, stacklevel=2)
-        condition = condition.to(dt.bool)
-    input, other = _as_operand(input, 'where'), _as_operand(other, 'where')
-    result = dt.result_type(input, other)
-    if hasattr(input, '_dtype') and input._dtype is not result:
-        input = input.to(result)
-    if hasattr(other, '_dtype') and other._dtype is not result:
-        other = other.to(result)
-    return _out(Where.apply(condition, input, other, dtype=result), out)
-
-
-def _nonzero_tuple(condition):
-    try:
-        from .indexing import nonzero  # noqa: PLC0415
-    except ImportError:
-        Tensor = _tensor_type()
-        data = condition._data
-        return tuple(Tensor._make(i.astype('int64')) for i in (data.nonzero() if data.ndim else data.reshape(1)
-                                                                  .nonzero()))
-    return nonzero(condition, as_tuple=True)
-
-
-class Lerp(Primitive):
-    @staticmethod
-    def forward(ctx, start, end, weight):
-        xp = ctx.xp
-        ctx.save_for_backward(start, end, weight)
-        if isinstance(weight, _SCALARS):
-            ctx._backward_name = 'LerpBackward0'
-            weight = xp.asarray(weight, dtype=start.dtype)
-        else:
-            ctx._backward_name = 'LerpBackward1'
-        try:
-            diff = end - start
-            weight + diff
-        except ValueError as error:
-            raise _broadcast_failure(error, start, end, weight) from None
-        return xp.where(xp.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight)).astype(start.dtype)
-
-    @staticmethod
-    def backward(ctx, grad):
-        start, end, weight = ctx.saved_tensors
-        need_start, need_end, need_weight = ctx.needs_input_grad
-        return (grad * (1 - weight) if need_start else None), (grad * weight if need_end else None), \
-            (grad * (end - start) if need_weight else None)
-
-
-def lerp(input, end, weight, *, out=None):
-    """``input + weight * (end - input)``; ``weight`` is a scalar or a tensor (floats only)."""
-    d = input._dtype
-    for label, value in (('end', end), ('weight', weight)):
-        if hasattr(value, '_dtype') and value._dtype is not d:
-            raise RuntimeError(f'expected dtype {_c_type(d)} for `{label}` but got dtype {_c_type(value._dtype)}')
-    if d._kind < 2:
-        raise NotImplementedError(f'"lerp_kernel_{"tensor" if hasattr(weight, "_dtype") else "scalar"}" not '
-                                  f"implemented for '{_type_word(d)}'")
-    return _out(Lerp.apply(input, end, _as_operand(weight, 'lerp')), out)
-
-
-def _c_type(d):
-    return {'float32': 'float', 'float64': 'double', 'int64': 'long int', 'int32': 'int', 'float16': 'c10::Half',
-            'bfloat16': 'c10::BFloat16', 'int16': 'short int', 'int8': 'signed char', 'uint8': 'unsigned char',
-            'bool': 'bool'}.get(d.name, d.name)
-
-
-class Addcmul(Primitive):
-    @staticmethod
-    def forward(ctx, x, t1, t2, *, value):
-        ctx.save_for_backward(t1, t2)
-        ctx.value = value
-        try:
-            return (x + value * (t1 * t2)).astype(x.dtype, copy=False)
-        except ValueError as error:
-            raise _broadcast_failure(error, x, t1, t2) from None
-
-    @staticmethod
-    def backward(ctx, grad):
-        t1, t2 = ctx.saved_tensors
-        need_x, need_1, need_2 = ctx.needs_input_grad
-        value = ctx.value
-        return (grad if need_x else None), (grad * (value * t2) if need_1 else None), \
-            (grad * (value * t1) if need_2 else None)
-
-
-class Addcdiv(Primitive):
-    @staticmethod
-    def forward(ctx, x, t1, t2, *, value):
-        ctx.save_for_backward(t1, t2)
-        ctx.value = value
-        try:
-            return (x + value * (t1 / t2)).astype(x.dtype, copy=False)
-        except ValueError as error:
-            raise _broadcast_failure(error, x, t1, t2) from None
-
-    @staticmethod
-    def backward(ctx, grad):
-        t1, t2 = ctx.saved_tensors
-        need_x, need_1, need_2 = ctx.needs_input_grad
-        value = ctx.value
-        return (grad if need_x else None), (grad * (value / t2) if need_1 else None), \
-            (grad * (-value * t1 / (t2 * t2)) if need_2 else None)
-
-
-def _addc(op, name, input, tensor1, tensor2, value, out):
-    result = dt.result_type(input, tensor1, tensor2)
-    if op is Addcdiv and tensor1._dtype._kind < 2 and tensor2._dtype._kind < 2:
-        raise RuntimeError('Integer division with addcdiv is no longer supported, and in a future  release addcdiv '
-                           'will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be '
-                           'implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for '
-                           'integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future '
-                           'addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), '
-                           'for all dtypes.')
-    args = [t if t._dtype is result else t.to(result) for t in (input, tensor1, tensor2)]
-    if result._kind < 2:
-        value = builtins.int(value)
-    elif result is dt.bfloat16 or result is dt.float16:
-        value = result.np.type(value)
-    return _out(op.apply(*args, value=value), out)
-
-
-def addcmul(input, tensor1, tensor2, *, value=1, out=None):
-    """``input + value * tensor1 * tensor2``."""
-    return _addc(Addcmul, 'addcmul', input, tensor1, tensor2, value, out)
-
-
-def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
-    """``input + value * tensor1 / tensor2`` (integer tensor1/tensor2 are rejected, as in PyTorch)."""
-    return _addc(Addcdiv, 'addcdiv', input, tensor1, tensor2, value, out)
-
-
 # ------------------------------------------------------------------------------------------------ two-argument math
 
 def _float_pair(name, input, other, allow_int=False, allow_scalar=False):
@@ -654,100 +511,6 @@ def heaviside(input, values, *, out=None):
     if input._dtype is not values._dtype:
         raise RuntimeError('heaviside is not yet implemented for tensors with different dtypes.')
     return _out(Heaviside.apply(a, b), out)
-
-
-# ------------------------------------------------------------------------------------------------ fills and copies
-
-class Fill(Primitive):
-    """The new value of a tensor after ``fill_``; gradient flows to a tensor fill value only."""
-
-    @staticmethod
-    def forward(ctx, x, value):
-        ctx._backward_name = 'FillBackward2' if isinstance(value, _SCALARS) else 'FillBackward3'
-        return ctx.xp.full(x.shape, value, dtype=x.dtype)
-
-    @staticmethod
-    def backward(ctx, grad):
-        need_x, need_value = ctx.needs_input_grad
-        return (grad * 0 if need_x else None), (grad if need_value else None)
-
-
-class Zero(Primitive):
-    @staticmethod
-    def forward(ctx, x):
-        return ctx.xp.zeros_like(x)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad * 0
-
-
-class Copy(Primitive):
-    """The new value of a tensor after ``copy_(src)``: ``src`` broadcast and cast to the target."""
-
-    _backward_name = 'CopyBackwards'
-
-    @staticmethod
-    def forward(ctx, x, src):
-        if src.dtype.kind == 'c' and x.dtype.kind != 'c':
-            import warnings  # noqa: PLC0415
-            warnings.warn('Casting complex values to real discards the imaginary part', UserWarning, stacklevel=5)
-            src = src.real
-        return ctx.xp.broadcast_to(src, x.shape).astype(x.dtype)
-
-    @staticmethod
-    def backward(ctx, grad):
-        need_x, need_src = ctx.needs_input_grad
-        return (grad * 0 if need_x else None), (grad if need_src else None)
-
-
-def fill_(input, value):
-    """Fill ``input`` with a scalar or a 0-dim tensor, in place."""
-    if hasattr(value, '_dtype'):
-        if value._data.ndim:
-            raise RuntimeError(f'fill_ only supports 0-dimension value tensor but got tensor with {value._data.ndim} '
-                               'dimensions.')
-    else:
-        value = _as_operand(value, 'fill_')
-        if type(value) is builtins.complex and input._dtype._kind < 3:
-            raise RuntimeError(f'value cannot be converted to type {input._dtype.name} without overflow')
-    return apply_inplace(input, Fill.apply(input, value))
-
-
-def zero_(input):
-    """Fill ``input`` with zeros, in place."""
-    return apply_inplace(input, Zero.apply(input))
-
-
-def copy_(input, src, non_blocking=False):
-    """Copy ``src`` (broadcast to ``input``'s shape, cast to its dtype) into ``input``."""
-    if not hasattr(src, '_dtype'):
-        raise TypeError(f'copy_(): argument \'src\' (position 1) must be Tensor, not {type(src).__name__}')
-    shape, src_shape = tuple(input._data.shape), tuple(src._data.shape)
-    if src_shape != shape:
-        try:
-            ok = _broadcast_shape(src_shape, shape) == shape
-        except ValueError:
-            ok = False
-        if not ok:
-            if len(src_shape) > len(shape):
-                raise RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast shape "
-                                   f'{list(_broadcast_or(src_shape, shape))}')
-            padded = (1,) * (len(shape) - len(src_shape)) + src_shape
-            for i in range(len(shape) - 1, -1, -1):
-                if padded[i] not in (1, shape[i]):
-                    raise RuntimeError(f'The size of tensor a ({shape[i]}) must match the size of tensor b '
-                                       f'({padded[i]}) at non-singleton dimension {i}')
-    if src.device != input.device:
-        src = src.to(input.device)
-    return apply_inplace(input, Copy.apply(input, src))
-
-
-def _broadcast_or(a, b):
-    try:
-        return _broadcast_shape(a, b)
-    except ValueError:
-        return a
 
 
 # ------------------------------------------------------------------------------------------------ Tensor methods
@@ -837,18 +600,6 @@ class ArithmeticMethods:
     def fmin(self, other):
         return fmin(self, other)
 
-    def where(self, condition, other):
-        return where(condition, self, other)
-
-    def lerp(self, end, weight):
-        return lerp(self, end, weight)
-
-    def addcmul(self, tensor1, tensor2, *, value=1):
-        return addcmul(self, tensor1, tensor2, value=value)
-
-    def addcdiv(self, tensor1, tensor2, *, value=1):
-        return addcdiv(self, tensor1, tensor2, value=value)
-
     def hypot(self, other):
         return hypot(self, other)
 
@@ -872,18 +623,9 @@ class ArithmeticMethods:
     def heaviside(self, values):
         return heaviside(self, values)
 
-    def fill_(self, value):
-        return fill_(self, value)
 
-    def zero_(self):
-        return zero_(self)
-
-    def copy_(self, src, non_blocking=False):
-        return copy_(self, src, non_blocking)
-
-
-for _fn in (floor_divide, remainder, fmod, clamp_min, clamp_max, maximum, minimum, fmax, fmin, lerp, addcmul,
-            addcdiv, hypot, atan2, copysign, logaddexp, logaddexp2, xlogy, heaviside):
+# PyTorch has no maximum_, fmax_, logaddexp_, ...
+for _fn in (floor_divide, remainder, fmod, clamp_min, clamp_max, hypot, atan2, copysign, xlogy, heaviside):
     setattr(ArithmeticMethods, _fn.__name__ + '_', _inplace(_fn))
 ArithmeticMethods.arctan2_ = ArithmeticMethods.atan2_
 del _fn

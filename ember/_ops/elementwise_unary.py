@@ -191,7 +191,7 @@ def _rsqrt(xp, x):
 
 
 def _where(cond, a, b):
-    from .elementwise_more import where  # noqa: PLC0415
+    from .elementwise_select import where  # noqa: PLC0415
     return where(cond, a, b)
 
 
