@@ -181,7 +181,7 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
         raise RuntimeError('input_lengths must be of size batch_size')
     if len(tg_lens) != batch:
         raise RuntimeError('target_lengths must be of size batch_size')
-    where = '(while checking arguments for ctc_loss_cpu)'
+    where = '(while checking arguments for ctc_loss_allocate_outputs)'
     if tg.ndim == 1:
         total = sum(tg_lens)
         if tg.shape[0] != total:

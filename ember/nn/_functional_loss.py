@@ -250,7 +250,7 @@ def _class_index_args(input, target, weight, ignore_index):
         if len(tshape) > 1:
             raise RuntimeError('0D or 1D target tensor expected, multi-target not supported')
         if ndim == 1 and len(tshape) == 1 and tshape[0] != 1:
-            raise RuntimeError(f'For 1D input, 1D target must have size 1, but got target size: {tshape[0]}')
+            raise ValueError(f'For 1D input, 1D target must have size 1, but got target size: {tshape[0]}')
     elif ndim == 4:
         if len(tshape) != 3:
             raise RuntimeError(f'only batches of spatial targets supported (3D tensors) but got targets of dimension: '
@@ -387,12 +387,13 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         input = input.to(result)
     if target._dtype is not result:
         target = target.to(result)
-    shapes = [tuple(input.shape)]
-    for extra, name in ((weight, 'weight'), (pos_weight, 'pos_weight')):
-        if extra is not None:
-            _not_differentiable(extra, 'binary_cross_entropy_with_logits', name)
-            shapes.append(tuple(extra.shape))
-    _broadcast_shape(*shapes)
+    shape = tuple(input.shape)
+    if pos_weight is not None:
+        _not_differentiable(pos_weight, 'binary_cross_entropy_with_logits', 'pos_weight')
+        shape = _broadcast_shape(tuple(pos_weight.shape), shape)  # PyTorch forms pos_weight * target first
+    if weight is not None:
+        _not_differentiable(weight, 'binary_cross_entropy_with_logits', 'weight')
+        _broadcast_shape(shape, tuple(weight.shape))
     return _loss.BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction=reduction)
 
 
