@@ -319,28 +319,40 @@ class CompareMethods:
             other = _as_operand(other, 'lt')
         except TypeError:
             return NotImplemented
-        return _compare(Lt, 'lt', self, other)
+        a, b = _promote(self, other)
+        if (a._dtype if hasattr(a, '_dtype') else b._dtype)._kind == 3:
+            return _compare(Lt, 'lt', self, other)  # raises PyTorch's error for complex operands
+        return Lt.apply(a, b)
 
     def __le__(self, other):
         try:
             other = _as_operand(other, 'le')
         except TypeError:
             return NotImplemented
-        return _compare(Le, 'le', self, other)
+        a, b = _promote(self, other)
+        if (a._dtype if hasattr(a, '_dtype') else b._dtype)._kind == 3:
+            return _compare(Le, 'le', self, other)  # raises PyTorch's error for complex operands
+        return Le.apply(a, b)
 
     def __gt__(self, other):
         try:
             other = _as_operand(other, 'gt')
         except TypeError:
             return NotImplemented
-        return _compare(Gt, 'gt', self, other)
+        a, b = _promote(self, other)
+        if (a._dtype if hasattr(a, '_dtype') else b._dtype)._kind == 3:
+            return _compare(Gt, 'gt', self, other)  # raises PyTorch's error for complex operands
+        return Gt.apply(a, b)
 
     def __ge__(self, other):
         try:
             other = _as_operand(other, 'ge')
         except TypeError:
             return NotImplemented
-        return _compare(Ge, 'ge', self, other)
+        a, b = _promote(self, other)
+        if (a._dtype if hasattr(a, '_dtype') else b._dtype)._kind == 3:
+            return _compare(Ge, 'ge', self, other)  # raises PyTorch's error for complex operands
+        return Ge.apply(a, b)
 
     def __and__(self, other):
         try:
