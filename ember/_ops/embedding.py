@@ -1,0 +1,118 @@
+"""Row gather / scatter-add primitives behind ``embedding`` and ``embedding_bag``.
+
+``TakeRows`` (``weight[indices]``) and ``IndexAddRows`` (sum rows into a table) are each other's adjoints, so the pair
+is closed under differentiation. Embedding's ``padding_idx`` and ``scale_grad_by_freq`` are a per-position gradient
+scale that ``TakeRows`` builds once in forward from the indices (a constant, independent of the weight).
+``SegmentMax`` is embedding_bag's ``mode='max'``: it records, for each bag and column, the first position holding
+the maximum, and its gradient flows only there.
+"""
+from __future__ import annotations
+
+import numpy
+
+from ..autograd.function import Primitive
+
+__all__ = []
+
+
+def _tensor_type():
+    from .._tensor import Tensor  # noqa: PLC0415
+    return Tensor
+
+
+def scatter_add_rows(xp, out, index, values):
+    """``out[index[i]] += values[i]`` with repeated indices accumulated (in place)."""
+    if xp is numpy:
+        numpy.add.at(out, index, values)
+    else:
+        import cupyx  # noqa: PLC0415
+        cupyx.scatter_add(out, index, values)
+    return out
+
+
+class TakeRows(Primitive):
+    """``weight[indices]`` for a 2-D ``weight``; the gradient is scaled per position by ``scale`` (or not)."""
+
+    _backward_name = 'EmbeddingBackward0'
+
+    @staticmethod
+    def forward(ctx, weight, indices, *, padding_idx=None, scale_grad_by_freq=False):
+        xp = ctx.xp
+        ctx.num_rows = weight.shape[0]
+        ctx.indices = indices
+        scale = None
+        if padding_idx is not None or scale_grad_by_freq:
+            flat = indices.reshape(-1)
+            scale = xp.ones(flat.shape, dtype=weight.dtype)
+            if scale_grad_by_freq:
+                counts = xp.bincount(flat, minlength=weight.shape[0])
+                scale = scale / counts[flat].astype(weight.dtype)
+            if padding_idx is not None:
+                scale = xp.where(flat == padding_idx, 0, scale).astype(weight.dtype)
+            scale = scale.reshape(indices.shape + (1,) * (weight.ndim - 1))
+        ctx.scale = scale
+        return xp.take(weight, indices, axis=0)
+
+    @staticmethod
+    def backward(ctx, grad):
+        if ctx.scale is not None:
+            grad = grad * _tensor_type()._make(ctx.scale)
+        return IndexAddRows.apply(grad, _tensor_type()._make(ctx.indices), num_rows=ctx.num_rows), None
+
+
+class IndexAddRows(Primitive):
+    """A ``(num_rows, *row)`` table of zeros with ``values[i]`` added into row ``indices[i]``."""
+
+    _backward_name = 'IndexAddBackward0'
+
+    @staticmethod
+    def forward(ctx, values, indices, *, num_rows):
+        xp = ctx.xp
+        ctx.indices = indices
+        row_shape = values.shape[indices.ndim:]
+        out = xp.zeros((num_rows,) + row_shape, dtype=values.dtype)
+        return scatter_add_rows(xp, out, indices.reshape(-1), values.reshape((-1,) + row_shape))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return TakeRows.apply(grad, _tensor_type()._make(ctx.indices)), None
+
+
+class SegmentMax(Primitive):
+    """Per-bag column maxima of ``values (N, D)`` over ``bags (N,)`` into ``num_bags`` rows (empty bags give 0)."""
+
+    _backward_name = 'EmbeddingBagBackward0'
+
+    @staticmethod
+    def forward(ctx, values, bags, *, num_bags):
+        xp = ctx.xp
+        n, d = values.shape
+        out = xp.full((num_bags, d), -xp.inf, dtype=values.dtype)
+        if n:
+            xp.maximum.at(out, bags, values) if xp is numpy else _cupy_max_at(out, bags, values)
+        # the first position of each bag holding the maximum (PyTorch's tie break) gets the gradient
+        positions = xp.arange(n).reshape(-1, 1)
+        candidate = xp.where(values == out[bags], positions, n)
+        first = xp.full((num_bags, d), n, dtype=candidate.dtype)
+        if n:
+            xp.minimum.at(first, bags, candidate) if xp is numpy else _cupy_min_at(first, bags, candidate)
+        ctx.mask = (positions == first[bags]).astype(values.dtype)
+        ctx.bags = bags
+        ctx.argmax = first
+        counts = xp.bincount(bags, minlength=num_bags) if n else xp.zeros(num_bags, dtype=xp.int64)
+        return xp.where((counts > 0).reshape(-1, 1), out, 0).astype(values.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        Tensor = _tensor_type()
+        return TakeRows.apply(grad, Tensor._make(ctx.bags)) * Tensor._make(ctx.mask), None
+
+
+def _cupy_max_at(out, index, values):
+    import cupyx  # noqa: PLC0415
+    cupyx.scatter_max(out, index, values)
+
+
+def _cupy_min_at(out, index, values):
+    import cupyx  # noqa: PLC0415
+    cupyx.scatter_min(out, index, values)
