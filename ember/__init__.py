@@ -18,10 +18,21 @@ from ._device import device  # noqa: F401
 from ._size import Size  # noqa: F401
 from ._tensor import Tensor  # noqa: F401
 from ._creation import (  # noqa: F401
-    BFloat16Tensor, BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor,
-    LongTensor, ShortTensor, as_tensor, asarray, empty, empty_like, from_numpy, full, full_like,
-    get_default_device, ones, ones_like, set_default_device, tensor, zeros, zeros_like,
+    BFloat16Tensor, BoolTensor, ByteTensor, CharTensor, ComplexDoubleTensor, ComplexFloatTensor, DoubleTensor,
+    FloatTensor, HalfTensor, IntTensor, LongTensor, ShortTensor, as_tensor, asarray, empty, empty_like,
+    from_dlpack, from_numpy, frombuffer, full, full_like, get_default_device, is_complex, is_floating_point,
+    is_nonzero, is_storage, is_tensor, numel, ones, ones_like, set_default_device, tensor, typename, zeros,
+    zeros_like,
 )
+from ._dtype import (  # noqa: F401
+    channels_last, channels_last_3d, contiguous_format, layout, memory_format, preserve_format, strided,
+)
+from ._random import (  # noqa: F401
+    Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state,
+)
+from ._tensor_str import set_printoptions  # noqa: F401
+from ._ops.creation_more import *  # noqa: F401,F403 - arange, linspace, eye, meshgrid, ...
+from math import e, inf, nan, pi  # noqa: F401,E402 - torch.e, torch.pi, torch.inf, torch.nan
 from .autograd.grad_mode import (  # noqa: F401
     enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
 )
@@ -29,5 +40,6 @@ from . import autograd  # noqa: F401
 from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: F401
 from ._functions import *  # noqa: F401,F403 - the torch.* op namespace, gathered from the op families
 from . import linalg, nn, optim, utils  # noqa: E402,F401
+from . import random  # noqa: E402,F401 - ember.random (torch.random): seeding and fork_rng
 from . import serialization  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401

@@ -57,8 +57,10 @@ def _nested_to_numpy(data, op='tensor'):
         return data
     if isinstance(data, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
-    if isinstance(data, (bool, numbers.Number, numpy.generic)):
+    if isinstance(data, numpy.generic):
         return numpy.asarray(data)
+    if isinstance(data, (bool, numbers.Number)):
+        return _infer_array(data)
     if hasattr(data, '__array__') and not isinstance(data, (list, tuple)):
         return numpy.asarray(data)
     try:
@@ -76,8 +78,8 @@ def _nested_to_numpy(data, op='tensor'):
             got = c.shape[dim] if dim < len(c.shape) else None
             raise ValueError(f'expected sequence of length {expected} at dim {dim + 1} (got {got})')
     dtypes = {c.dtype for c in converted}
-    if len(dtypes) > 1:
-        kinds = [dt.from_numpy_dtype(d) if d != numpy.float32 or True else d for d in dtypes]
+    if len(dtypes) > 1:  # PyTorch promotes the dtypes of all leaves (python scalars at their default dtypes)
+        kinds = [dt.from_numpy_dtype(d) for d in dtypes]
         result = kinds[0]
         for k in kinds[1:]:
             result = dt.promote_types(result, k)
@@ -101,8 +103,10 @@ def _infer_array(data):
     elif isinstance(data, bool):
         return numpy.asarray(data)
     elif isinstance(data, int):
-        if not -2**63 <= data < 2**64:
-            raise RuntimeError(f'Overflow when unpacking long')
+        if not -2**63 <= data < 2**63:
+            if -2**63 - 2**64 <= data < 2**64:
+                raise ValueError('Overflow when unpacking long long')
+            raise RuntimeError('Overflow when unpacking long')
         return numpy.asarray(data, dtype=numpy.int64)
     elif isinstance(data, float):
         return numpy.asarray(data, dtype=dt.get_default_dtype().np)
@@ -123,7 +127,7 @@ def _python_nested(data):
     flat = data
     while isinstance(flat, (list, tuple)) and flat:
         flat = flat[0]
-    if not isinstance(flat, (bool, int, float, complex)) and not (isinstance(flat, (list, tuple)) and not flat):
+    if type(flat) not in (bool, int, float, complex) and not (isinstance(flat, (list, tuple)) and not flat):
         return None
     try:
         array = numpy.array(data)
@@ -132,9 +136,13 @@ def _python_nested(data):
     if array.dtype == object:
         return None
     if array.dtype == numpy.float64:
+        if array.size and numpy.abs(array).max() >= 2**63:  # maybe a huge python int that NumPy made a float
+            return None
         array = array.astype(dt.get_default_dtype().np)
     elif array.dtype == numpy.complex128:
         array = array.astype(dt._Defaults.complex.np)
+    elif array.dtype == numpy.uint64:
+        raise ValueError('Overflow when unpacking long long')
     elif array.dtype.kind in 'iu':
         array = array.astype(numpy.int64)
     elif array.dtype.kind == 'U':
@@ -193,7 +201,10 @@ def as_tensor(data, dtype=None, device=None):
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
     """``as_tensor`` with NumPy's ``copy=`` semantics."""
     if copy:
-        t = tensor(obj.detach() if isinstance(obj, Tensor) else obj, dtype=dtype, device=device)
+        if isinstance(obj, Tensor):
+            t = obj.detach().to(device=device, dtype=dtype, copy=True)
+        else:
+            t = tensor(obj, dtype=dtype, device=device)
     else:
         t = as_tensor(obj, dtype=dtype, device=device)
     if requires_grad:
@@ -205,6 +216,10 @@ def from_numpy(ndarray):
     """A tensor sharing memory with ``ndarray``."""
     if not isinstance(ndarray, numpy.ndarray):
         raise TypeError(f'expected np.ndarray (got {type(ndarray).__name__})')
+    if any(s < 0 for s in ndarray.strides):
+        raise ValueError('At least one stride in the given numpy array is negative, and tensors with negative '
+                         'strides are not currently supported. (You can probably work around this by making a copy '
+                         'of your array  with array.copy().) ')
     dt.from_numpy_dtype(ndarray.dtype)
     return Tensor._make(ndarray)
 
@@ -232,11 +247,25 @@ def _factory(fill, size, dtype, device, requires_grad, op, fill_value=None):
         array = xp.empty(shape, dtype=dtype.np)
     else:
         value = fill_value.item() if isinstance(fill_value, Tensor) else fill_value
+        if isinstance(value, complex) and dtype._kind < 3:
+            if value.imag:
+                raise RuntimeError(f'value cannot be converted to type {_C_TYPE.get(dtype.name, dtype.name)} '
+                                   'without overflow')
+            value = value.real
+        elif isinstance(value, int) and dtype._kind == 1 and not isinstance(value, bool):
+            info = numpy.iinfo(dtype.np)
+            if not info.min <= value <= info.max:
+                raise RuntimeError(f'value cannot be converted to type {_C_TYPE[dtype.name]} without overflow')
         array = xp.full(shape, value, dtype=dtype.np)
     t = Tensor._make(array)
     if requires_grad:
         t.requires_grad_(True)
     return t
+
+
+_C_TYPE = {'float32': 'float', 'float64': 'double', 'float16': 'c10::Half', 'bfloat16': 'c10::BFloat16',
+           'int64': 'int64_t', 'int32': 'int32_t', 'int16': 'int16_t', 'int8': 'int8_t', 'uint8': 'uint8_t',
+           'bool': 'bool'}
 
 
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
@@ -330,3 +359,81 @@ ShortTensor = _legacy_type('ShortTensor', dt.int16)
 CharTensor = _legacy_type('CharTensor', dt.int8)
 ByteTensor = _legacy_type('ByteTensor', dt.uint8)
 BoolTensor = _legacy_type('BoolTensor', dt.bool)
+ComplexFloatTensor = _legacy_type('ComplexFloatTensor', dt.complex64)
+ComplexDoubleTensor = _legacy_type('ComplexDoubleTensor', dt.complex128)
+
+
+# ------------------------------------------------------------------------------------------------ interchange
+
+def from_dlpack(ext_tensor):
+    """A tensor sharing memory with any object that implements ``__dlpack__`` (NumPy arrays, torch tensors).
+
+    >>> ember.from_dlpack(numpy.arange(3)).tolist()
+    [0, 1, 2]
+    """
+    if isinstance(ext_tensor, Tensor):
+        return ext_tensor
+    if not hasattr(ext_tensor, '__dlpack__'):
+        raise TypeError(f'from_dlpack: expected an object implementing __dlpack__, got {type(ext_tensor).__name__}')
+    device_type, index = ext_tensor.__dlpack_device__()
+    if device_type == 1:
+        array = numpy.from_dlpack(ext_tensor)
+    elif device_type == 2:
+        from ._backend import cupy  # noqa: PLC0415
+        array = cupy().from_dlpack(ext_tensor)
+    else:
+        raise RuntimeError(f'from_dlpack: unsupported DLPack device type {device_type}')
+    dt.from_numpy_dtype(array.dtype)
+    return Tensor._make(array)
+
+
+def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
+    """A 1-D tensor sharing memory with an object that exposes the buffer protocol."""
+    d = dt.to_dtype(dtype)
+    array = numpy.frombuffer(buffer, dtype=d.np, count=count, offset=offset)
+    t = Tensor._make(array)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+# ------------------------------------------------------------------------------------------------ predicates
+
+def is_tensor(obj) -> bool:
+    """Whether ``obj`` is an ember Tensor."""
+    return isinstance(obj, Tensor)
+
+
+def is_storage(obj) -> bool:
+    """Always False: ember has no separate storage objects."""
+    return False
+
+
+def is_floating_point(input) -> bool:
+    return input._dtype.is_floating_point
+
+
+def is_complex(input) -> bool:
+    return input._dtype.is_complex
+
+
+def is_nonzero(input) -> bool:
+    """The truth value of a one-element tensor."""
+    if input.numel() == 0:
+        raise RuntimeError('Boolean value of Tensor with no values is ambiguous')
+    if input.numel() > 1:
+        raise RuntimeError('Boolean value of Tensor with more than one value is ambiguous')
+    return bool(input.item())
+
+
+def numel(input) -> int:
+    return input.numel()
+
+
+def typename(obj) -> str:
+    """``'torch.FloatTensor'`` for tensors, the qualified type name otherwise."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    module = type(obj).__module__
+    qualname = type(obj).__qualname__
+    return qualname if module in ('builtins', '', None) else f'{module}.{qualname}'

@@ -256,3 +256,51 @@ class iinfo:
 
     def __repr__(self):
         return f'iinfo(min={self.min}, max={self.max}, dtype={self.dtype})'
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Layouts and memory formats (ember tensors are always strided; formats are accepted and ignored)
+
+class layout:
+    """A tensor layout; ember has only ``ember.strided``."""
+
+    __slots__ = ('name',)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self):
+        return f'torch.{self.name}'
+
+    def __reduce__(self):
+        return (_layout_by_name, (self.name,))
+
+
+class memory_format:
+    """A memory format (``contiguous_format``, ``channels_last``, ...); ember keeps every result C-contiguous."""
+
+    __slots__ = ('name',)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self):
+        return f'torch.{self.name}'
+
+    def __reduce__(self):
+        return (_memory_format_by_name, (self.name,))
+
+
+strided = layout('strided')
+contiguous_format = memory_format('contiguous_format')
+preserve_format = memory_format('preserve_format')
+channels_last = memory_format('channels_last')
+channels_last_3d = memory_format('channels_last_3d')
+
+
+def _layout_by_name(name):
+    return strided
+
+
+def _memory_format_by_name(name):
+    return {f.name: f for f in (contiguous_format, preserve_format, channels_last, channels_last_3d)}[name]

@@ -126,7 +126,7 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
     is_meta = False
     is_mkldnn = False
     is_nested = False
-    layout = 'torch.strided'
+    layout = dt.strided
 
     @property
     def ndim(self) -> int:
