@@ -54,7 +54,8 @@ class LayerNorm(Module):
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
-        return f'{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}'
+        return (f'{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, '
+                f'bias={self.bias is not None}')
 
 
 class RMSNorm(Module):
@@ -91,17 +92,20 @@ class GroupNorm(Module):
     __constants__ = ['num_groups', 'num_channels', 'eps', 'affine']
 
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True, device=None,
-                 dtype=None) -> None:
+                 dtype=None, *, bias: bool = True) -> None:
         super().__init__()
         if num_channels % num_groups != 0:
-            raise ValueError('num_channels must be divisible by num_groups')
+            raise ValueError(f'num_channels ({num_channels}) must be divisible by num_groups ({num_groups})')
         self.num_groups = num_groups
         self.num_channels = num_channels
         self.eps = eps
         self.affine = affine
         if self.affine:
             self.weight = Parameter(_creation.empty(num_channels, device=device, dtype=dtype))
-            self.bias = Parameter(_creation.empty(num_channels, device=device, dtype=dtype))
+            if bias:
+                self.bias = Parameter(_creation.empty(num_channels, device=device, dtype=dtype))
+            else:
+                self.register_parameter('bias', None)
         else:
             self.register_parameter('weight', None)
             self.register_parameter('bias', None)
@@ -110,13 +114,15 @@ class GroupNorm(Module):
     def reset_parameters(self) -> None:
         if self.affine:
             init.ones_(self.weight)
-            init.zeros_(self.bias)
+            if self.bias is not None:
+                init.zeros_(self.bias)
 
     def forward(self, input):
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
-        return f'{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}'
+        return f'{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, ' \
+            f'bias={self.bias is not None}'
 
 
 class LocalResponseNorm(Module):
