@@ -43,3 +43,5 @@ from . import linalg, nn, optim, utils  # noqa: E402,F401
 from . import random  # noqa: E402,F401 - ember.random (torch.random): seeding and fork_rng
 from . import serialization  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
+from . import accelerator, amp, backends, cuda, version  # noqa: E402,F401
+from .amp import autocast  # noqa: E402,F401

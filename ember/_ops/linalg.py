@@ -13,6 +13,8 @@ __all__ = ['matmul', 'mm', 'bmm', 'mv', 'dot', 'vdot', 'inner', 'outer', 'ger', 
 import warnings
 
 from .. import _dtype as dt
+from ..amp.autocast_mode import _State as _autocast
+from ..amp.autocast_mode import cast_inputs
 from ..autograd.function import Primitive
 from .inplace import _type_word
 
@@ -153,6 +155,8 @@ def matmul(input, other, *, out=None):
     >>> ember.matmul(ember.ones(2, 3), ember.ones(3)).shape
     torch.Size([2])
     """
+    if _autocast.any_enabled:
+        input, other = cast_inputs('lower', input, other)
     _check_matmul(input, other)
     result = MatMul.apply(input, other)
     if input._data.ndim == 1 and other._data.ndim == 1:
@@ -178,6 +182,8 @@ def mm(input, mat2, *, out=None):
     >>> ember.mm(ember.ones(2, 3), ember.ones(3, 4)).shape
     torch.Size([2, 4])
     """
+    if _autocast.any_enabled:
+        input, mat2 = cast_inputs('lower', input, mat2)
     _require_dims(input, 2, 'self must be a matrix')
     _require_dims(mat2, 2, 'mat2 must be a matrix')
     return matmul(input, mat2, out=out)
@@ -185,6 +191,8 @@ def mm(input, mat2, *, out=None):
 
 def bmm(input, mat2, *, out=None):
     """Batched product of ``(b, n, m)`` and ``(b, m, p)`` tensors."""
+    if _autocast.any_enabled:
+        input, mat2 = cast_inputs('lower', input, mat2)
     _require_dims(input, 3, 'batch1 must be a 3D tensor')
     _require_dims(mat2, 3, 'batch2 must be a 3D tensor')
     sa, sb = input._data.shape, mat2._data.shape
@@ -196,6 +204,8 @@ def bmm(input, mat2, *, out=None):
 
 def mv(input, vec, *, out=None):
     """Matrix-vector product."""
+    if _autocast.any_enabled:
+        input, vec = cast_inputs('lower', input, vec)
     if input._data.ndim != 2 or vec._data.ndim != 1:
         raise RuntimeError(f'vector + matrix @ vector expected, got 1, {input._data.ndim}, {vec._data.ndim}')
     return matmul(input, vec, out=out)
@@ -320,6 +330,8 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     >>> ember.addmm(ember.zeros(2, 2), ember.ones(2, 3), ember.ones(3, 2), alpha=2)[0, 0]
     tensor(6.)
     """
+    if _autocast.any_enabled:
+        input, mat1, mat2 = cast_inputs('lower', input, mat1, mat2)
     _require_dims(mat1, 2, 'mat1 must be a matrix, got 1-D tensor' if mat1._data.ndim == 1 else
                   f'mat1 must be a matrix, got {mat1._data.ndim}-D tensor')
     _require_dims(mat2, 2, f'mat2 must be a matrix, got {mat2._data.ndim}-D tensor')
@@ -333,6 +345,8 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
 
 def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
     """``beta * input + alpha * (mat @ vec)``."""
+    if _autocast.any_enabled:
+        input, mat, vec = cast_inputs('lower', input, mat, vec)
     if mat._data.ndim != 2 or vec._data.ndim != 1 or input._data.ndim > 1:
         raise RuntimeError(f'vector + matrix @ vector expected, got {input._data.ndim}, {mat._data.ndim}, '
                            f'{vec._data.ndim}')
@@ -375,6 +389,8 @@ def _check_batched(input, batch1, batch2):
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     """``beta * input + alpha * (batch1 @ batch2)`` over a batch."""
+    if _autocast.any_enabled:
+        input, batch1, batch2 = cast_inputs('lower', input, batch1, batch2)
     _check_batched(input, batch1, batch2)
     _check_expand(input, (batch1._data.shape[0], batch1._data.shape[1], batch2._data.shape[2]))
     return _out(_scaled_add(input, MatMul.apply(batch1, batch2), beta, alpha, 'BaddbmmBackward0'), out)
@@ -382,6 +398,8 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
 
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``."""
+    if _autocast.any_enabled:
+        input, batch1, batch2 = cast_inputs('lower', input, batch1, batch2)
     _check_batched(input, batch1, batch2)
     _check_expand(input, (batch1._data.shape[1], batch2._data.shape[2]))
     product = MatMul.apply(batch1, batch2).sum(0)
