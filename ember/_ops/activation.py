@@ -23,6 +23,7 @@ _SQRT_HALF = math.sqrt(0.5)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _GELU_K = math.sqrt(2.0 / math.pi)
 _GELU_C = 0.044715
+_ONE_SIXTH = float(numpy.float32(1.0 / 6.0))  # PyTorch's hardsigmoid backward multiplies by a float constant
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
@@ -189,7 +190,7 @@ class Hardsigmoid(Primitive):
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
-        return _where((x > -3) & (x < 3), grad / 6, 0.)
+        return _where((x > -3) & (x < 3), grad * _ONE_SIXTH, 0.)
 
 
 class Hardswish(Primitive):
@@ -292,11 +293,16 @@ class Glu(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        from .shape import cat  # noqa: PLC0415
+        from .gather_scatter import GatherAxis, ScatterAxis  # noqa: PLC0415
         x, = ctx.saved_tensors
-        a, b = x.chunk(2, ctx.dim)
-        s = b.sigmoid()
-        return cat([grad * s, grad * a * s * (1 - s)], ctx.dim)
+        dim = ctx.dim
+        size = x.shape[dim]
+        first, second = numpy.arange(size // 2), numpy.arange(size // 2, size)
+        a = GatherAxis.apply(x, index=first, axis=dim)
+        s = GatherAxis.apply(x, index=second, axis=dim).sigmoid()
+        grad_a = ScatterAxis.apply(grad * s, index=first, axis=dim, size=size)
+        grad_b = ScatterAxis.apply(grad * a * s * (1 - s), index=second, axis=dim, size=size)
+        return grad_a + grad_b
 
 
 class Prelu(Primitive):
@@ -415,8 +421,9 @@ def logsigmoid(input):
 def softshrink(input, lambd=0.5):
     """``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0."""
     _check_float(input, 'softshrink_check')
-    if lambd < 0:
-        raise RuntimeError(f'lambda must be greater or equal to 0, but found to be {float(lambd)}.')
+    if lambd < 0 or lambd > dt.finfo(input._dtype).max:
+        raise RuntimeError(f'lambda must be in range [0, {dt.finfo(input._dtype).max:g}] for input dtype '
+                           f'{_TYPE_WORDS[input._dtype.name]}, but found {lambd:g}')
     return Softshrink.apply(input, lambd=lambd)
 
 
@@ -473,6 +480,8 @@ def prelu(input, weight):
                                f'{count} and channel size = {channels}.')
         if input.ndim > 1:
             weight = weight.reshape((count,) + (1,) * (input.ndim - 2))
+    else:
+        weight = weight.reshape(())  # one slope broadcasts over any input, 0-dim included
     return Prelu.apply(input, weight)
 
 

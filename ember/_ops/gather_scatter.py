@@ -1,4 +1,5 @@
-"""Row gather / scatter-add primitives behind ``embedding`` and ``embedding_bag``.
+"""Gather / scatter-add primitives with constant indices: rows (``embedding``, ``embedding_bag``), slices along an
+axis (the non-constant padding modes, glu's halves) and constant padding / cropping.
 
 ``TakeRows`` (``weight[indices]``) and ``IndexAddRows`` (sum rows into a table) are each other's adjoints, so the pair
 is closed under differentiation. Embedding's ``padding_idx`` and ``scale_grad_by_freq`` are a per-position gradient
@@ -116,3 +117,65 @@ def _cupy_max_at(out, index, values):
 def _cupy_min_at(out, index, values):
     import cupyx  # noqa: PLC0415
     cupyx.scatter_min(out, index, values)
+
+
+# ------------------------------------------------------------------------------------------------ axis gather / pad
+
+class ConstantPad(Primitive):
+    """Pad (or, with negative amounts, crop) each dim by ``(before, after)`` amounts, filling with ``value``."""
+
+    _backward_name = 'ConstantPadNdBackward0'
+
+    @staticmethod
+    def forward(ctx, x, *, widths, value):
+        xp = ctx.xp
+        ctx.widths = widths
+        shape = tuple(s + a + b for s, (a, b) in zip(x.shape, widths))
+        if any(s < 0 for s in shape):
+            raise RuntimeError(f'The input size {x.shape[-1]}, plus negative padding {widths[-1][0]} and '
+                               f'{widths[-1][1]} resulted in a negative output size, which is invalid. Check '
+                               'dimension 0 of your input.')
+        out = xp.full(shape, value, dtype=x.dtype)
+        src = tuple(slice(max(-a, 0), s - max(-b, 0)) for s, (a, b) in zip(x.shape, widths))
+        dst = tuple(slice(max(a, 0), max(a, 0) + (sl.stop - sl.start)) for (a, _), sl in zip(widths, src))
+        if all(sl.stop > sl.start for sl in src):
+            out[dst] = x[src]
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ConstantPad.apply(grad, widths=tuple((-a, -b) for a, b in ctx.widths), value=0)
+
+
+class GatherAxis(Primitive):
+    """``x`` indexed along ``axis`` by a constant index array (the non-constant padding modes)."""
+
+    _backward_name = 'IndexBackward0'
+
+    @staticmethod
+    def forward(ctx, x, *, index, axis):
+        ctx.index, ctx.axis, ctx.size = index, axis, x.shape[axis]
+        return ctx.xp.take(x, ctx.xp.asarray(index), axis=axis)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ScatterAxis.apply(grad, index=ctx.index, axis=ctx.axis, size=ctx.size)
+
+
+class ScatterAxis(Primitive):
+    """The adjoint of GatherAxis: sums slices of ``x`` along ``axis`` into ``size`` slots given by ``index``."""
+
+    _backward_name = 'IndexAddBackward0'
+
+    @staticmethod
+    def forward(ctx, x, *, index, axis, size):
+        xp = ctx.xp
+        ctx.index, ctx.axis = index, axis
+        moved = xp.moveaxis(x, axis, 0)
+        out = xp.zeros((size,) + moved.shape[1:], dtype=x.dtype)
+        scatter_add_rows(xp, out, xp.asarray(index), moved)
+        return xp.ascontiguousarray(xp.moveaxis(out, 0, axis))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return GatherAxis.apply(grad, index=ctx.index, axis=ctx.axis)
