@@ -45,6 +45,7 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
     _grad = None
     _output_nr = 0
     _base = None
+    _view_fn = None  # set by mark_view; None for aliases (e.g. a custom Function returning its input)
     _grad_accumulator = None
     _post_accumulate_hooks = None
     _retains_grad = False
