@@ -676,6 +676,13 @@ def test_next_functions_none_for_inputs_without_grad():
     both(f)
 
 
+def test_next_functions_of_ops_with_python_scalars():
+    def f(lib):
+        x = leaf(lib, X)
+        return [[(n is None, nr) for n, nr in y.grad_fn.next_functions] for y in (x * 2, x + 1, x - 0.5, x / 4.0)]
+    both(f)
+
+
 def test_multi_output_output_nr():
     def f(lib):
         class Two(lib.autograd.Function):

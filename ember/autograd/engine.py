@@ -68,8 +68,15 @@ def run_backward(roots, retain_graph, create_graph, inputs=None, accumulate=True
     prev_mode = _State.enabled
     _State.enabled = create_graph
     try:
-        while ready:
-            node = heappop(ready)[1] if len(ready) > 1 else ready.pop()[1]
+        nxt = None  # the only ready node, kept out of the heap (a chain never touches the heap)
+        while True:
+            if nxt is not None:
+                node = nxt
+                nxt = None
+            elif ready:
+                node = heappop(ready)[1]
+            else:
+                break
             grads = buffers.pop(node, None)
             children = node.next_functions
             if grads is not None:
@@ -99,6 +106,13 @@ def run_backward(roots, retain_graph, create_graph, inputs=None, accumulate=True
                         grads = list(new)
             if _Anomaly.enabled:
                 in_grads = _call_with_anomaly(node, grads)
+            elif node._primitive:  # Primitive._call_backward, inlined
+                in_grads = node.backward(node, *grads)
+                if type(in_grads) is not tuple:
+                    in_grads = (in_grads,)
+                positions = node._tensor_positions
+                if positions is not None:
+                    in_grads = tuple([in_grads[i] for i in positions])
             else:
                 in_grads = node._call_backward(grads)
             if len(in_grads) != len(children):
@@ -109,15 +123,15 @@ def run_backward(roots, retain_graph, create_graph, inputs=None, accumulate=True
                     new = hook(tuple(in_grads), tuple(grads))
                     if new is not None:
                         in_grads = tuple(new)
-            if not retain_graph:
-                node._release()
+            if not retain_graph and node._saved:
+                node._saved = None  # free the saved tensors
             meta = node._input_meta
             i = 0
             for child, nr in children:
-                grad = in_grads[i]
                 if child is not None:
+                    grad = in_grads[i]
                     if grad is not None:
-                        if not isinstance(grad, Tensor):
+                        if type(grad) is not Tensor and not isinstance(grad, Tensor):
                             raise TypeError(f'function {node.name()} returned a gradient of type '
                                             f'{type(grad).__name__} for input {i}, expected a Tensor or None')
                         shape, dtype = meta[i]
@@ -137,7 +151,13 @@ def run_backward(roots, retain_graph, create_graph, inputs=None, accumulate=True
                     count = deps[child] - 1
                     deps[child] = count
                     if count == 0:
-                        heappush(ready, (-child._seq, child))
+                        if nxt is None and not ready:
+                            nxt = child
+                        else:
+                            if nxt is not None:
+                                heappush(ready, (-nxt._seq, nxt))
+                                nxt = None
+                            heappush(ready, (-child._seq, child))
                 i += 1
     finally:
         _State.enabled = prev_mode

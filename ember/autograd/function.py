@@ -43,6 +43,8 @@ class Node:
     _node_pre_hooks = None  # node pre hooks: hook(grad_outputs)
     _num_outputs = 1
     _seq = 0
+    _primitive = False
+    _tensor_positions = None
 
     def name(self) -> str:
         return type(self).__name__
@@ -163,7 +165,8 @@ class _Ctx(Node):
         return self._backward_name
 
     def save_for_backward(self, *values):
-        self._to_save = values
+        if self.needs_input_grad:  # () unless apply is recording this op: nothing to keep otherwise
+            self._to_save = values
 
     def mark_dirty(self, *tensors):
         self._dirty = tensors
@@ -270,15 +273,37 @@ def _raise_modified(tensor, version, expected):
     raise RuntimeError(_modified_message(tensor._data, version, expected, tensor._output_nr if fn else None, fn))
 
 
-def _set_outputs(ctx, tensors, outs):
-    """Link a primitive's outputs (a tuple of Tensors) to ``ctx``; floating/complex outputs only."""
+def _set_outputs(ctx, args, outs):
+    """Link a primitive's outputs (a tuple of Tensors; floating/complex ones only) to ``ctx``.
+
+    Each Tensor argument gets the edge of its gradient and each python-scalar argument a ``(None, 0)`` edge (as
+    PyTorch's wrapped numbers do); other arguments (shapes, options) get none, and ``_tensor_positions`` says which
+    entries of backward's result belong to the edges.
+    """
+    if not any(o._dtype._kind >= 2 for o in outs):
+        ctx.__dict__.pop('_to_save', None)
+        return
     ctx._seq = next(_sequence)
-    ctx.next_functions = tuple([_edge(t) if t._requires_grad else (None, 0) for t in tensors])
-    ctx._input_meta = tuple([(t._data.shape, t._dtype) for t in tensors])
+    edges, meta, positions = [], [], []
+    for i, a in enumerate(args):
+        if isinstance(a, _Tensor):
+            edges.append(_edge(a) if a._requires_grad else _NO_EDGE)
+            meta.append((a._data.shape, a._dtype))
+            positions.append(i)
+        elif type(a) in _SCALARS:
+            edges.append(_NO_EDGE)
+            meta.append(None)
+            positions.append(i)
+    ctx.next_functions = tuple(edges)
+    ctx._input_meta = tuple(meta)
+    if len(positions) != len(args):
+        ctx._tensor_positions = tuple(positions)
     ctx._num_outputs = len(outs)
     for nr, o in enumerate(outs):
         if o._dtype._kind >= 2:
             o._requires_grad, o._grad_fn, o._output_nr = True, ctx, nr
+    if '_to_save' in ctx.__dict__:
+        ctx._pack([a for a in args if isinstance(a, _Tensor)], outs)
 
 
 class Primitive(_Ctx, metaclass=_FunctionMeta):
@@ -294,71 +319,92 @@ class Primitive(_Ctx, metaclass=_FunctionMeta):
     _primitive = True
     differentiable = True
     _tensor_positions = None  # indices of the Tensor arguments, when some arguments are not Tensors
+    xp = numpy                # the array module of the inputs (set on the ctx when it is not NumPy)
 
     @classmethod
     def apply(cls, *args, **kwargs):
-        Tensor = _Tensor
+        # NOTE [ Primitive.apply hot path ]: every op goes through here, so the common cases (one or two CPU
+        # Tensors, a Tensor and a python scalar) are written out; anything else takes _apply_general.
         ctx = _new(cls._node_class)
-        # the common case first: every positional argument is a Tensor on the CPU
-        requires = False
-        tensors = args
-        arrays = []
-        for a in args:
-            if type(a) is Tensor or isinstance(a, Tensor):
-                data = a._data
-                if type(data) is not _ndarray:
-                    break
-                arrays.append(data)
-                if a._requires_grad:
-                    requires = True
-            else:
-                break
-        else:
-            ctx.xp = numpy
-        if len(arrays) != len(args):
-            tensors, arrays, requires = _gather(cls, ctx, args)
-        if requires and _State.enabled and cls.differentiable:
-            if len(args) == 1:
-                ctx.needs_input_grad = (True,)
-            else:
-                ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
-                if tensors is not args:
-                    ctx._tensor_positions = tuple([i for i, a in enumerate(args) if isinstance(a, Tensor)])
-            out = cls.forward(ctx, *arrays, **kwargs)
-            if type(out) is tuple:
-                outs = tuple([Tensor._make(o) for o in out])
-                _set_outputs(ctx, tensors, outs)
-                if '_to_save' in ctx.__dict__:
-                    ctx._pack(tensors, outs)
-                return outs
-            if type(out) is not _ndarray and isinstance(out, _generic):
-                out = numpy.asarray(out)
-            result = Tensor._make(out)
-            if result._dtype._kind >= 2:
-                ctx._seq = next(_sequence)
-                if len(tensors) == 1:
-                    t = tensors[0]
-                    ctx.next_functions = (_edge(t),)
-                    ctx._input_meta = ((t._data.shape, t._dtype),)
-                elif len(tensors) == 2:
-                    t, u = tensors
-                    ctx.next_functions = (_edge(t) if t._requires_grad else (None, 0),
-                                          _edge(u) if u._requires_grad else (None, 0))
-                    ctx._input_meta = ((t._data.shape, t._dtype), (u._data.shape, u._dtype))
-                else:
-                    ctx.next_functions = tuple([_edge(t) if t._requires_grad else (None, 0) for t in tensors])
-                    ctx._input_meta = tuple([(t._data.shape, t._dtype) for t in tensors])
-                result._requires_grad = True
-                result._grad_fn = ctx
-                if '_to_save' in ctx.__dict__:
-                    ctx._pack(tensors, (result,))
-            return result
-        out = cls.forward(ctx, *arrays, **kwargs)
-        if type(out) is tuple:
-            return tuple([Tensor._make(o) for o in out])
-        if type(out) is not _ndarray and isinstance(out, _generic):
-            out = numpy.asarray(out)
-        return Tensor._make(out)
+        n = len(args)
+        if n == 2:
+            a, b = args
+            if isinstance(a, _Tensor) and isinstance(b, _Tensor):
+                data_a, data_b = a._data, b._data
+                if type(data_a) is _ndarray and type(data_b) is _ndarray:
+                    req_a, req_b = a._requires_grad, b._requires_grad
+                    if (req_a or req_b) and _State.enabled and cls.differentiable:
+                        ctx.needs_input_grad = (req_a, req_b)
+                        out = cls.forward(ctx, data_a, data_b, **kwargs)
+                        if type(out) is not _ndarray:
+                            return _record_other(ctx, out, args)
+                        result = _Tensor._make(out)
+                        if result._dtype._kind >= 2:
+                            ctx._seq = next(_sequence)
+                            if req_a:
+                                fn = a._grad_fn
+                                edge_a = (fn, a._output_nr) if fn is not None else _edge(a)
+                            else:
+                                edge_a = _NO_EDGE
+                            if req_b:
+                                fn = b._grad_fn
+                                edge_b = (fn, b._output_nr) if fn is not None else _edge(b)
+                            else:
+                                edge_b = _NO_EDGE
+                            ctx.next_functions = (edge_a, edge_b)
+                            ctx._input_meta = ((data_a.shape, a._dtype), (data_b.shape, b._dtype))
+                            result._requires_grad = True
+                            result._grad_fn = ctx
+                            if '_to_save' in ctx.__dict__:
+                                ctx._pack(args, (result,))
+                        return result
+                    out = cls.forward(ctx, data_a, data_b, **kwargs)
+                    return _Tensor._make(out) if type(out) is _ndarray else _wrap_other(out)
+            elif type(b) in _SCALARS and isinstance(a, _Tensor):
+                data_a = a._data
+                if type(data_a) is _ndarray:
+                    if a._requires_grad and _State.enabled and cls.differentiable:
+                        ctx.needs_input_grad = _TRUE_FALSE
+                        out = cls.forward(ctx, data_a, b, **kwargs)
+                        if type(out) is not _ndarray:
+                            return _record_other(ctx, out, args)
+                        result = _Tensor._make(out)
+                        if result._dtype._kind >= 2:
+                            ctx._seq = next(_sequence)
+                            fn = a._grad_fn
+                            ctx.next_functions = ((fn, a._output_nr) if fn is not None else _edge(a), _NO_EDGE)
+                            ctx._input_meta = ((data_a.shape, a._dtype), None)
+                            result._requires_grad = True
+                            result._grad_fn = ctx
+                            if '_to_save' in ctx.__dict__:
+                                ctx._pack((a,), (result,))
+                        return result
+                    out = cls.forward(ctx, data_a, b, **kwargs)
+                    return _Tensor._make(out) if type(out) is _ndarray else _wrap_other(out)
+        elif n == 1:
+            a = args[0]
+            if isinstance(a, _Tensor):
+                data_a = a._data
+                if type(data_a) is _ndarray:
+                    if a._requires_grad and _State.enabled and cls.differentiable:
+                        ctx.needs_input_grad = (True,)
+                        out = cls.forward(ctx, data_a, **kwargs)
+                        if type(out) is not _ndarray:
+                            return _record_other(ctx, out, args)
+                        result = _Tensor._make(out)
+                        if result._dtype._kind >= 2:
+                            ctx._seq = next(_sequence)
+                            fn = a._grad_fn
+                            ctx.next_functions = ((fn, a._output_nr) if fn is not None else _edge(a),)
+                            ctx._input_meta = ((data_a.shape, a._dtype),)
+                            result._requires_grad = True
+                            result._grad_fn = ctx
+                            if '_to_save' in ctx.__dict__:
+                                ctx._pack(args, (result,))
+                        return result
+                    out = cls.forward(ctx, data_a, **kwargs)
+                    return _Tensor._make(out) if type(out) is _ndarray else _wrap_other(out)
+        return _apply_general(cls, ctx, args, kwargs)
 
     def _call_backward(self, grads):
         # multi-output primitives get None for outputs no gradient reached, and handle it themselves
@@ -371,8 +417,29 @@ class Primitive(_Ctx, metaclass=_FunctionMeta):
         return result
 
 
-def _gather(cls, ctx, args):
-    """The general case of ``Primitive.apply``: mixed Tensor / non-Tensor arguments, or non-CPU arrays."""
+_NO_EDGE = (None, 0)
+_TRUE_FALSE = (True, False)
+_SCALARS = frozenset({int, float, bool, complex})
+
+
+def _wrap_other(out):
+    """Wrap a forward result that is not a plain ndarray: a tuple of arrays, a NumPy scalar, or a CuPy array."""
+    if type(out) is tuple:
+        return tuple([_Tensor._make(o) for o in out])
+    if isinstance(out, _generic):
+        out = numpy.asarray(out)
+    return _Tensor._make(out)
+
+
+def _record_other(ctx, out, args):
+    """Wrap and record a forward result that is not a plain ndarray (see ``_wrap_other``)."""
+    outs = _wrap_other(out)
+    _set_outputs(ctx, args, outs if type(outs) is tuple else (outs,))
+    return outs
+
+
+def _apply_general(cls, ctx, args, kwargs):
+    """``Primitive.apply`` for mixed Tensor / non-Tensor arguments, other arities, or non-CPU arrays."""
     Tensor = _Tensor
     tensors, arrays = [], []
     requires = False
@@ -390,8 +457,12 @@ def _gather(cls, ctx, args):
                 _raise_device_mismatch(cls, tensors)
         else:
             arrays.append(a)
-    ctx.xp = xp if xp is not None else numpy
-    return tensors, arrays, requires
+    if xp is not None and xp is not numpy:
+        ctx.xp = xp
+    if requires and _State.enabled and cls.differentiable:
+        ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
+        return _record_other(ctx, cls.forward(ctx, *arrays, **kwargs), args)
+    return _wrap_other(cls.forward(ctx, *arrays, **kwargs))
 
 
 class Function(_Ctx, metaclass=_FunctionMeta):
