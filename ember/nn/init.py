@@ -214,11 +214,13 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator=None) 
     rows, cols = tensor.shape
     num_zeros = int(math.ceil(sparsity * rows))
     from .. import randperm  # noqa: PLC0415
+    xp = namespace(tensor.device)
     with no_grad():
         tensor.normal_(0, std, generator=generator)
         for col in range(cols):
-            zero_rows = randperm(rows, generator=generator)[:num_zeros]
-            tensor[zero_rows, col] = 0
+            zero_rows = randperm(rows, generator=generator).numpy(force=True)[:num_zeros]
+            tensor._data[xp.asarray(zero_rows), col] = 0
+        tensor._version_counter[0] += 1
     return tensor
 
 

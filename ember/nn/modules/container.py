@@ -9,7 +9,7 @@ from itertools import chain, islice
 
 from ..._tensor import Tensor
 from ..parameter import Parameter
-from .module import Module, _addindent
+from .module import Module, _addindent, typename
 
 __all__ = ['Container', 'Sequential', 'ModuleList', 'ModuleDict', 'ParameterList', 'ParameterDict']
 
@@ -322,12 +322,13 @@ class ModuleDict(Module):
                 self[m[0]] = m[1]
 
 
-def _param_line(key, p):
+def _param_line(key, p, type_name=False):
     if isinstance(p, Tensor):
         size_str = 'x'.join(str(s) for s in p.size())
         device_str = f' ({p.device})' if p.device.type == 'cuda' else ''
         kind = 'Parameter' if isinstance(p, Parameter) else 'Tensor'
-        return f'  ({key}): {kind} containing: [{p.dtype} of size {size_str}{device_str}]'
+        what = typename(p) if type_name else p.dtype  # PyTorch's ParameterDict prints the legacy type name
+        return f'  ({key}): {kind} containing: [{what} of size {size_str}{device_str}]'
     return f'  ({key}): Object of type: {type(p).__name__}'
 
 
@@ -496,7 +497,7 @@ class ParameterDict(Module):
                 self[p[0]] = p[1]
 
     def extra_repr(self) -> str:
-        return '\n'.join(_param_line(k, p) for k, p in self.items())
+        return '\n'.join(_param_line(k, p, True) for k, p in self.items())
 
     def __call__(self, input):
         raise RuntimeError('ParameterDict should not be called.')
