@@ -13,7 +13,7 @@ from . import _dtype as dt
 from ._backend import namespace, to_device
 from ._device import CPU, device as _device
 from ._ops._util import shape_arg
-from ._tensor import Tensor
+from ._tensor import Tensor, _LegacyTypeMeta
 
 
 class _DefaultDevice:
@@ -111,7 +111,7 @@ def _infer_array(data):
     elif isinstance(data, float):
         return numpy.asarray(data, dtype=dt.get_default_dtype().np)
     elif isinstance(data, complex):
-        return numpy.asarray(data, dtype=dt._Defaults.complex.np)
+        return numpy.asarray(data, dtype=dt.default_complex().np)
     else:
         array = _python_nested(data)
         if array is None:
@@ -140,7 +140,7 @@ def _python_nested(data):
             return None
         array = array.astype(dt.get_default_dtype().np)
     elif array.dtype == numpy.complex128:
-        array = array.astype(dt._Defaults.complex.np)
+        array = array.astype(dt.default_complex().np)
     elif array.dtype == numpy.uint64:
         raise ValueError('Overflow when unpacking long long')
     elif array.dtype.kind in 'iu':
@@ -328,6 +328,9 @@ def _legacy_new(cls, args, device, dtype=None):
     if all(isinstance(a, int) and not isinstance(a, bool) for a in args) or (
             len(args) == 1 and type(args[0]).__name__ == 'Size'):
         shape = tuple(args[0]) if len(args) == 1 and not isinstance(args[0], int) else args
+        for n in shape:
+            if n < 0:
+                raise RuntimeError(f'Trying to create tensor with negative dimension {n}: {list(shape)}')
         return _finish(numpy.zeros(shape, dtype=dtype.np), device, False)
     if len(args) == 1:
         data = args[0]
@@ -338,7 +341,7 @@ def _legacy_new(cls, args, device, dtype=None):
     raise TypeError(f'new(): invalid data type {type(args[0]).__name__!r}')
 
 
-class _LegacyTensorType(type):
+class _LegacyTensorType(_LegacyTypeMeta):
     def __instancecheck__(cls, obj):
         return isinstance(obj, Tensor) and obj._dtype is cls._dtype and obj.is_cpu
 

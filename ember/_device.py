@@ -37,7 +37,7 @@ class device:
             raise RuntimeError(f'Expected one of cpu, cuda, meta device type at start of device string: '
                                f'{type_or_device}')
         if idx is not None and idx < 0:
-            raise RuntimeError(f'Device index must not be negative, got {idx}')
+            raise RuntimeError('Device index must not be negative')
         self = object.__new__(cls)
         object.__setattr__(self, 'type', type_)
         object.__setattr__(self, 'index', idx)
@@ -56,9 +56,9 @@ class device:
         return self.type if self.index is None else f'{self.type}:{self.index}'
 
     def __eq__(self, other):
-        if isinstance(other, str):
-            other = device(other)
-        return isinstance(other, device) and self.type == other.type and self.index == other.index
+        if not isinstance(other, device):
+            return NotImplemented  # PyTorch: device('cpu') == 'cpu' is False
+        return self.type == other.type and self.index == other.index
 
     def __hash__(self):
         return hash((self.type, self.index))

@@ -120,6 +120,13 @@ def get_default_dtype() -> dtype:
     return _Defaults.dtype
 
 
+def default_complex() -> dtype:
+    """The dtype of tensors made from python complex numbers (PyTorch has none for a bfloat16 default)."""
+    if _Defaults.dtype is bfloat16:
+        raise RuntimeError('invalid default scalar type for complex')
+    return _Defaults.complex
+
+
 def set_default_dtype(d) -> None:
     """Set the floating dtype used for python floats: ``float32``, ``float64``, ``float16`` or ``bfloat16``."""
     d = to_dtype(d)
@@ -221,20 +228,30 @@ def can_cast(from_: dtype, to: dtype) -> bool:
 # finfo / iinfo
 
 class finfo:
-    """Machine limits of a floating dtype: ``bits``, ``eps``, ``max``, ``min``, ``tiny``, ``resolution``."""
+    """Machine limits of a floating dtype: ``bits``, ``eps``, ``max``, ``min``, ``tiny``, ``resolution``.
+
+    >>> ember.finfo(ember.float16).max
+    65504.0
+    """
 
     def __init__(self, type=None):  # noqa: A002 - PyTorch's name
-        d = to_dtype(type if type is not None else _Defaults.dtype)
-        if d._kind < 2:
-            raise TypeError(f'torch.finfo() requires a floating point input type. Use torch.iinfo to handle {d}')
-        info = ml_dtypes.finfo(d.to_real().np)
-        self.dtype = d.to_real().name
-        self.bits = info.bits
+        if type is None:
+            type = _Defaults.dtype  # noqa: A001
+        if not isinstance(type, dtype):
+            raise TypeError(f"finfo(): argument 'type' (position 1) must be torch.dtype, not "
+                            f'{builtins.type(type).__name__}')
+        if type._kind < 2:
+            raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle "
+                            "'torch.finfo'")
+        real = type.to_real()
+        info = ml_dtypes.finfo(real.np)
+        self.dtype = real.name
+        self.bits = builtins.int(info.bits)
         self.eps = builtins.float(info.eps)
         self.max = builtins.float(info.max)
         self.min = builtins.float(info.min)
         self.tiny = self.smallest_normal = builtins.float(info.tiny)
-        self.resolution = builtins.float(info.resolution)
+        self.resolution = 10.0 ** -builtins.int(info.precision)
 
     def __repr__(self):
         return (f'finfo(resolution={self.resolution}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, '
@@ -242,20 +259,29 @@ class finfo:
 
 
 class iinfo:
-    """Machine limits of an integer dtype: ``bits``, ``max``, ``min``."""
+    """Machine limits of an integer dtype: ``bits``, ``max``, ``min``.
+
+    >>> ember.iinfo(ember.int8).min
+    -128
+    """
 
     def __init__(self, type):  # noqa: A002
-        d = to_dtype(type)
-        if d._kind != 1 and d is not bool:
-            raise TypeError(f'torch.iinfo() requires an integer input type. Use torch.finfo to handle {d}')
-        info = np.iinfo(np.uint8 if d is bool else d.np)
-        self.dtype = d.name
-        self.bits = info.bits
+        if not isinstance(type, dtype):
+            raise TypeError(f"iinfo(): argument 'type' (position 1) must be torch.dtype, not "
+                            f'{builtins.type(type).__name__}')
+        if type is bool:
+            raise TypeError('torch.bool is not supported by torch.iinfo')
+        if type._kind != 1:
+            raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle "
+                            "'torch.iinfo'")
+        info = np.iinfo(type.np)
+        self.dtype = type.name
+        self.bits = builtins.int(info.bits)
         self.max = builtins.int(info.max)
         self.min = builtins.int(info.min)
 
     def __repr__(self):
-        return f'iinfo(min={self.min}, max={self.max}, dtype={self.dtype})'
+        return f'iinfo(min={builtins.float(self.min):g}, max={builtins.float(self.max):g}, dtype={self.dtype})'
 
 
 # ---------------------------------------------------------------------------------------------------------------

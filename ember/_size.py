@@ -11,6 +11,15 @@ class Size(tuple):
 
     __slots__ = ()
 
+    def __new__(cls, sizes=()):
+        sizes = tuple(sizes)
+        for i, n in enumerate(sizes):
+            if type(n) is not int:
+                if isinstance(n, bool) or not hasattr(n, '__index__') or isinstance(n, float):
+                    raise TypeError(f"torch.Size() takes an iterable of 'int' (item {i} is '{type(n).__name__}')")
+                sizes = sizes[:i] + (n.__index__(),) + sizes[i + 1:]
+        return tuple.__new__(cls, sizes)
+
     def __repr__(self):
         return f'torch.Size({list(self)})'
 

@@ -90,7 +90,9 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
     def __deepcopy__(self, memo):
         if self._grad_fn is not None:
             raise RuntimeError('Only Tensors created explicitly by the user (graph leaves) support the deepcopy '
-                               'protocol at the moment.')
+                               'protocol at the moment.  If you were attempting to deepcopy a module, this may be '
+                               'because of a torch.nn.utils.weight_norm usage, see '
+                               'https://github.com/pytorch/pytorch/pull/103001')
         new = type(self).__new__(type(self), self._data.copy()) if self._is_param else Tensor._make(self._data.copy())
         if not self._is_param:
             new._requires_grad = self._requires_grad
@@ -104,7 +106,7 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
     # ------------------------------------------------------------------------------------------------ attributes
     @property
     def shape(self) -> Size:
-        return Size(self._data.shape)
+        return _tuple_new(Size, self._data.shape)
 
     @property
     def dtype(self) -> dt.dtype:
@@ -143,7 +145,7 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
 
     def size(self, dim=None):
         if dim is None:
-            return Size(self._data.shape)
+            return _tuple_new(Size, self._data.shape)
         return self._data.shape[_wrap_dim(dim, self._data.ndim, 'size')]
 
     def dim(self) -> int:
@@ -160,8 +162,16 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         return self._dtype.itemsize
 
     def stride(self, dim=None):
-        item = self._dtype.itemsize
-        strides = tuple(s // item for s in self._data.strides)
+        data = self._data
+        if data.size == 0 and data.flags.c_contiguous:  # NumPy reports 0 strides; PyTorch the contiguous ones
+            strides, step = [], 1
+            for n in reversed(data.shape):
+                strides.append(step)
+                step *= max(n, 1)
+            strides = tuple(reversed(strides))
+        else:
+            item = self._dtype.itemsize
+            strides = tuple(s // item for s in data.strides)
         if dim is None:
             return strides
         return strides[_wrap_dim(dim, self._data.ndim, 'stride')]
@@ -194,6 +204,91 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
 
     def get_device(self) -> int:
         return -1 if type(self._data) is _ndarray else self.device.index
+
+    def dim_order(self):
+        """The dims from outermost to innermost in memory (by decreasing stride)."""
+        strides = self.stride()
+        return tuple(sorted(builtins.range(self._data.ndim), key=lambda d: -strides[d]))
+
+    def is_inference(self) -> bool:
+        return False
+
+    def is_shared(self) -> bool:
+        return False
+
+    def share_memory_(self):
+        return self
+
+    def is_set_to(self, tensor) -> bool:
+        """Whether both tensors view the same memory with the same shape and strides."""
+        return (self.data_ptr() == tensor.data_ptr() and self._data.shape == tensor._data.shape
+                and self._data.strides == tensor._data.strides and self._dtype is tensor._dtype)
+
+    @property
+    def H(self):
+        """The conjugate transpose of a matrix."""
+        if self._data.ndim == 0:
+            return self
+        if self._data.ndim != 2:
+            raise RuntimeError(f'tensor.H is only supported on matrices (2-D tensors). Got {self._data.ndim}-D '
+                               f'tensor.' + (' For batches of matrices, consider using tensor.mH'
+                                             if self._data.ndim > 2 else ''))
+        return self.mH
+
+    @property
+    def mH(self):
+        """The conjugate transpose of the last two dims."""
+        if self._data.ndim < 2:
+            raise RuntimeError(f'tensor.mH is only supported on matrices or batches of matrices. Got '
+                               f'{self._data.ndim}-D tensor.')
+        return self.mT.conj() if self._dtype._kind == 3 else self.mT
+
+    @property
+    def real(self):
+        """The real part (a view for complex tensors, ``self`` otherwise)."""
+        if self._dtype._kind != 3:
+            return self
+        from ._ops.creation_more import complex_part  # noqa: PLC0415
+        return complex_part(self, False)
+
+    @property
+    def imag(self):
+        """The imaginary part of a complex tensor, as a view."""
+        if self._dtype._kind != 3:
+            raise RuntimeError('imag is not implemented for tensors with non-complex dtypes.')
+        from ._ops.creation_more import complex_part  # noqa: PLC0415
+        return complex_part(self, True)
+
+    def as_subclass(self, cls):
+        """This tensor's data (shared) as an instance of a Tensor subclass."""
+        t = _new(cls)
+        t._data, t._dtype, t._requires_grad, t._grad_fn = self._data, self._dtype, self._requires_grad, self._grad_fn
+        t._version_counter = self._version_counter
+        return t
+
+    def apply_(self, callable):
+        """Replace every element by ``callable(element)`` in place (CPU only, slow, as in PyTorch)."""
+        if type(self._data) is not _ndarray:
+            raise TypeError('apply_ is only implemented on CPU tensors')
+        flat = self._data.reshape(-1) if self._data.flags.c_contiguous else None
+        values = [callable(v) for v in self._data.reshape(-1).tolist()]
+        new = numpy.asarray(values, dtype=self._data.dtype).reshape(self._data.shape)
+        if flat is not None:
+            flat[...] = new.reshape(-1)
+        else:
+            self._data[...] = new
+        self._version_counter[0] += 1
+        return self
+
+    def map_(self, tensor, callable):
+        """``self[i] = callable(self[i], tensor[i])`` in place, ``tensor`` broadcast to ``self`` (CPU only)."""
+        if type(self._data) is not _ndarray:
+            raise TypeError('map_ is only implemented on CPU tensors')
+        other = numpy.broadcast_to(tensor._data, self._data.shape).reshape(-1).tolist()
+        values = [callable(a, b) for a, b in zip(self._data.reshape(-1).tolist(), other)]
+        self._data[...] = numpy.asarray(values, dtype=self._data.dtype).reshape(self._data.shape)
+        self._version_counter[0] += 1
+        return self
 
     @property
     def _version(self) -> int:
@@ -249,10 +344,17 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
                 raise TypeError(f'assigned grad expected to be a Tensor or None but got grad of type '
                                 f'{type(value).__name__}')
             if value._dtype is not self._dtype:
-                raise RuntimeError(f'assigned grad has data of a different type ({value._dtype} vs {self._dtype})')
+                from ._ops.inplace import _type_word  # noqa: PLC0415
+                raise RuntimeError(f"attempting to assign a gradient with dtype '{_C_NAMES[value._dtype.name]}' to a "
+                                   f"tensor with grad_dtype '{_type_word(self._dtype)}'. The gradient must match the "
+                                   "tensor's grad_dtype (defaults to the tensor's dtype). You can set the tensor's "
+                                   'grad_dtype attribute with a specific dtype, or None to allow any dtype. Set '
+                                   'grad_dtype with caution. Diverging the dtypes of a tensor and its gradient may '
+                                   'break downstream systems that assume they match.')
             if value._data.shape != self._data.shape:
-                raise RuntimeError(f'assigned grad has data of a different size ({list(value._data.shape)} vs '
-                                   f'{list(self._data.shape)})')
+                raise RuntimeError(f"attempting to assign a gradient of size '{list(value._data.shape)}' to a tensor "
+                                   f"of size '{list(self._data.shape)}'. Please ensure that the gradient and the "
+                                   'tensor are the same size')
             if value.device != self.device:
                 raise RuntimeError('assigned grad has data located on a different device')
         self._grad = value
@@ -315,11 +417,11 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
 
     def detach_(self):
         if self._base is not None:
-            raise RuntimeError('Can\'t detach views in-place. Use detach() instead. If you are using DistributedDataParallel '
-                               '(DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of '
-                               'DDP buckets, and hence detach_() cannot be called on these gradients. To fix this '
-                               'error, please refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py '
-                               'as the solution.')
+            raise RuntimeError('Can\'t detach views in-place. Use detach() instead. If you are using '
+                               'DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set as '
+                               'True, gradients are views of DDP buckets, and hence detach_() cannot be called on '
+                               'these gradients. To fix this error, please refer to the Optimizer.zero_grad() '
+                               'function in torch/optim/optimizer.py as the solution.')
         self._grad_fn = None
         self._requires_grad = False
         return self
@@ -363,8 +465,8 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         return to_device(self._data, CPU)
 
     def __array__(self, dtype=None, copy=None):
-        data = self.detach().numpy(force=True)
-        return data if dtype is None else data.astype(dtype)
+        data = self.numpy()
+        return data if dtype is None else data.astype(dtype, copy=False)
 
     def __array_wrap__(self, array, context=None, return_scalar=False):
         return Tensor._make(numpy.asarray(array))
@@ -389,27 +491,34 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
 
     def __bool__(self):
         if self._data.size != 1:
-            raise RuntimeError(f'Boolean value of Tensor with {"no values" if self._data.size == 0 else "more than one value"} is ambiguous')
+            raise RuntimeError(f'Boolean value of Tensor with '
+                               f'{"no values" if self._data.size == 0 else "more than one value"} is ambiguous')
         return builtins.bool(self.item())
 
     def __int__(self):
+        if self._data.size != 1:
+            raise ValueError('only one element tensors can be converted to Python scalars')
         return builtins.int(self.item())
 
     def __float__(self):
+        if self._data.size != 1:
+            raise ValueError('only one element tensors can be converted to Python scalars')
         return builtins.float(self.item())
 
     def __complex__(self):
+        if self._data.size != 1:
+            raise ValueError('only one element tensors can be converted to Python scalars')
         return builtins.complex(self.item())
 
     def __index__(self):
-        if self._dtype._kind != 1 or self._data.size != 1:
+        if self._dtype._kind > 1 or self._data.size != 1:
             raise TypeError('only integer tensors of a single element can be converted to an index')
         return builtins.int(self.item())
 
     def __format__(self, spec):
-        if self._data.ndim == 0:
+        if self._data.ndim == 0 and type(self) is Tensor:
             return self.item().__format__(spec)
-        return object.__format__(self, spec) if spec == '' and False else str(self).__format__(spec)
+        return object.__format__(self, spec)
 
     def __repr__(self, *, tensor_contents=None):
         from ._tensor_str import tensor_repr  # noqa: PLC0415
@@ -419,7 +528,7 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
 
     def __contains__(self, element):
         if isinstance(element, (Tensor, builtins.int, builtins.float, builtins.bool, builtins.complex)):
-            return builtins.bool((self == element).any().item())
+            return builtins.bool((self == element)._data.any())
         raise RuntimeError(f'Tensor.__contains__ only supports Tensor or scalar, but you passed in a '
                            f'{type(element)}.')
 
@@ -440,11 +549,19 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
         return result
 
     def type(self, dtype=None, non_blocking=False, **kwargs):
+        """``type()`` is the legacy type name (``'torch.FloatTensor'``); ``type(dtype or name)`` converts."""
         if dtype is None:
             return _legacy_type_name(self)
-        if isinstance(dtype, str) and dtype.endswith('Tensor'):
-            dtype = _LEGACY_TYPES[dtype.split('.')[-1]]
-        return self.to(dt.to_dtype(dtype))
+        if isinstance(dtype, str):
+            prefix, _, name = dtype.rpartition('.')
+            if prefix not in ('torch', 'torch.cuda') or name not in _LEGACY_TYPES:
+                raise ValueError(f'invalid type: {dtype!r}')
+            return self.to('cuda' if prefix == 'torch.cuda' else 'cpu', _LEGACY_TYPES[name])
+        if isinstance(dtype, _LegacyTypeMeta):
+            return self.to(dtype._dtype)
+        if not isinstance(dtype, dt.dtype):
+            raise ValueError(f"invalid type: '{getattr(dtype, '__name__', dtype)}'")
+        return self.to(dtype)
 
     def type_as(self, other):
         return self.to(other._dtype)
@@ -527,6 +644,14 @@ class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods
 
 
 _new = object.__new__
+_tuple_new = tuple.__new__
+_C_NAMES = {'float32': 'float', 'float64': 'double', 'float16': 'c10::Half', 'bfloat16': 'c10::BFloat16',
+            'int64': 'long', 'int32': 'int', 'int16': 'short', 'int8': 'signed char', 'uint8': 'unsigned char',
+            'bool': 'bool', 'complex64': 'c10::complex<float>', 'complex128': 'c10::complex<double>'}
+
+
+class _LegacyTypeMeta(type):
+    """The metaclass of ``FloatTensor`` and friends (set by ``_creation``)."""
 
 
 def _rebuild(array, device, requires_grad):
@@ -539,7 +664,9 @@ def _rebuild(array, device, requires_grad):
 
 def _wrap_dim(dim, ndim, op):
     """Normalise a possibly negative dim; PyTorch's IndexError when it is out of range."""
-    n = ndim if ndim > 0 else 1
+    if ndim == 0:
+        raise IndexError(f'Dimension specified as {dim} but tensor has no dimensions')
+    n = ndim
     if not -n <= dim < n:
         raise IndexError(f'Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})')
     return dim + n if dim < 0 else dim

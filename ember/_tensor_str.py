@@ -89,20 +89,15 @@ class _Formatter:
             magnitudes = numpy.abs(values).astype(numpy.float64)
             low, high = builtins_float(magnitudes.min()), builtins_float(magnitudes.max())
             self.int_mode = builtins_bool(numpy.all(values == numpy.ceil(values)))
+            forced = PRINT_OPTS.sci_mode
+            self.sci_mode = (high / low > 1000.0 or high > 1.0e8 or low < 1.0e-4) if forced is None else forced
             items = values.tolist()
-            if self.int_mode:
-                if high / low > 1000.0 or high > 1.0e8:
-                    self.sci_mode = True
-                    self.max_width = max(len(f'{v:.{precision}e}') for v in items)
-                else:
-                    self.max_width = max(len(f'{v:.0f}') + 1 for v in items)
-            elif high / low > 1000.0 or high > 1.0e8 or low < 1.0e-4:
-                self.sci_mode = True
+            if self.sci_mode:
                 self.max_width = max(len(f'{v:.{precision}e}') for v in items)
+            elif self.int_mode:
+                self.max_width = max(len(f'{v:.0f}') + 1 for v in items)
             else:
                 self.max_width = max(len(f'{v:.{precision}f}') for v in items)
-        if PRINT_OPTS.sci_mode is not None:
-            self.sci_mode = PRINT_OPTS.sci_mode
 
     def width(self) -> int:
         return self.max_width
@@ -220,7 +215,7 @@ def tensor_repr(t, tensor_contents=None) -> str:
     from ._backend import to_device  # noqa: PLC0415
     from ._creation import get_default_device  # noqa: PLC0415
     from ._device import CPU  # noqa: PLC0415
-    prefix = 'tensor('
+    prefix = 'tensor(' if t._is_param or type(t).__name__ == 'Tensor' else f'{type(t).__name__}('
     indent = len(prefix)
     suffixes = []
     device = t.device

@@ -17,7 +17,7 @@ import numpy
 
 from .. import _dtype as dt
 from ..autograd.function import Primitive
-from .inplace import _type_word, copy_into_out
+from .inplace import _type_word, copy_into_out, mark_view
 
 
 def _tensor_type():
@@ -151,7 +151,7 @@ def _float_or_complex_dtype(values, dtype, out):
     if out is not None:
         return out._dtype
     if any(isinstance(v, builtins.complex) for v in values):
-        return dt._Defaults.complex
+        return dt.default_complex()
     return dt.get_default_dtype()
 
 
@@ -261,19 +261,24 @@ class Complex(Primitive):
 
 
 class _Part(Primitive):
-    """The real or imaginary part of a complex tensor, as a new real tensor (the gradient of ``Complex``)."""
+    """The real or imaginary part of a complex tensor, as a view (``z.real``, ``z.imag``)."""
 
-    _backward_name = 'RealBackward0'
+    _backward_name = 'SelectBackward0'
 
     @staticmethod
     def forward(ctx, z, *, imag):
         ctx.imag = imag
-        return (z.imag if imag else z.real).copy()
+        return z.imag if imag else z.real
 
     @staticmethod
     def backward(ctx, grad):
         zeros = grad.new_zeros(grad.shape)
         return Complex.apply(zeros, grad) if ctx.imag else Complex.apply(grad, zeros)
+
+
+def complex_part(z, imag: bool):
+    """``z.real`` / ``z.imag`` of a complex tensor: a view sharing its memory."""
+    return mark_view(_Part.apply(z, imag=imag), z, lambda base: complex_part(base, imag))
 
 
 def _check_complex_args(real, imag, op):
