@@ -128,6 +128,18 @@ def test_first_grad_is_not_the_incoming_tensor():
     both(f)
 
 
+def test_leaf_grads_never_alias_other_tensors():
+    def f(lib):
+        x, y = leaf(lib, X), leaf(lib, Y)
+        seen = []
+        x.register_hook(lambda g: seen.append(g))
+        (x * 2).sum().backward()
+        (x + y).exp().sum().backward()  # one gradient object flows to both leaves
+        (x * y).sum().backward()        # accumulates in place into both .grad
+        return seen, x.grad, y.grad
+    both(f)
+
+
 def test_retain_graph_allows_second_backward():
     def f(lib):
         x = leaf(lib, X)

@@ -10,6 +10,7 @@ order; a leaf's ``AccumulateGrad`` runs as soon as all its gradients have arrive
 from __future__ import annotations
 
 from heapq import heappop, heappush
+from sys import getrefcount
 
 from . import function as _function
 from .function import AccumulateGrad
@@ -87,7 +88,10 @@ def run_backward(roots, retain_graph, create_graph, inputs=None, accumulate=True
                         results[i] = grads[nr]
                 if type(node) is AccumulateGrad:
                     if accumulate and (capture is None or node in capture):
-                        _accumulate(node, grads[0], create_graph)
+                        leaf_grad = grads[0]
+                        grads = in_grads = grad = None  # drop the engine's other references (see _accumulate)
+                        _accumulate(node, leaf_grad, create_graph)
+                        leaf_grad = None
                     continue
                 if execute is not None and node not in execute:
                     grads = None
@@ -242,9 +246,10 @@ def _accumulate(node, grad, create_graph):
     if old is None:
         if create_graph and grad._requires_grad:
             variable._grad = grad.clone()
+        elif _stealable(grad):
+            variable._grad = grad  # nobody else can see this gradient: keep it instead of copying (as PyTorch does)
         else:
-            data = grad._data.copy()
-            variable._grad = _function._Tensor._make(data)
+            variable._grad = _function._Tensor._make(grad._data.copy())
     elif create_graph:
         variable._grad = old + grad
     else:
@@ -274,6 +279,16 @@ def _call_with_anomaly(node, grads):
                       'anomaly during forward pass for more information.', UserWarning, stacklevel=2)
         raise
     return in_grads
+
+
+def _stealable(grad):
+    """True when ``grad`` (and its array) is referenced only by the engine: the engine's local, ``_accumulate``'s
+    argument and getrefcount's own, and the array only by this Tensor. A hook, a user, another buffer or a view that
+    holds either makes this False, and the gradient is copied."""
+    data = grad._data
+    return (type(grad) is _function._Tensor and getrefcount(grad) <= 4 and getrefcount(data) <= 3 and
+            data.base is None and getattr(getattr(data, 'flags', None), 'writeable', False) and
+            not grad._requires_grad and grad._grad_fn is None and grad._base is None)
 
 
 def _check_nan(node, grads):
