@@ -31,7 +31,7 @@ class SGD(Optimizer):
         for p in group['params']:
             if p._grad is None:
                 continue
-            state = self.state[p]
+            state = self.state[p] if group['momentum'] != 0 else {}  # PyTorch keeps no state without momentum
             buf = state.get('momentum_buffer')
             new_buf = _sgd(_xp(p), p._data, p._grad._data, None if buf is None else buf._data, group['lr'],
                            group['momentum'], group['dampening'], group['weight_decay'], group['nesterov'],
