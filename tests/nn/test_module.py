@@ -443,3 +443,17 @@ def test_save_load_module_state_roundtrip(tmp_path):
     t = build(torch)
     t.load_state_dict(torch.load(tmp_path / 'm.pt'))
     assert_close(t.fc.weight, e.fc.weight)
+
+
+def test_global_forward_hooks():
+    for lib in (ember, torch):
+        seen = []
+        handle = lib.nn.modules.module.register_module_forward_hook(lambda m, a, o: seen.append(type(m).__name__))
+        pre = lib.nn.modules.module.register_module_forward_pre_hook(lambda m, a: seen.append('pre'))
+        try:
+            lib.nn.Sequential(lib.nn.ReLU(), lib.nn.Tanh())(lib.ones(1))
+        finally:
+            handle.remove()
+            pre.remove()
+        lib.nn.ReLU()(lib.ones(1))
+        assert seen == ['pre', 'pre', 'ReLU', 'pre', 'Tanh', 'Sequential']

@@ -13,22 +13,18 @@ from collections import OrderedDict, namedtuple
 from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
 from ..parameter import Buffer, Parameter
-from ._hooks import BackwardHook, RemovableHandle
+from . import _hooks
+from ._hooks import (  # noqa: F401 - torch.nn.modules.module exposes the global hook registration functions
+    RemovableHandle, _global_backward_hooks, _global_backward_pre_hooks, _global_forward_hooks,
+    _global_forward_pre_hooks, register_module_backward_hook, register_module_forward_hook,
+    register_module_forward_pre_hook, register_module_full_backward_hook, register_module_full_backward_pre_hook,
+)
 
 __all__ = ['Module', 'register_module_forward_pre_hook', 'register_module_forward_hook',
            'register_module_full_backward_hook', 'register_module_full_backward_pre_hook',
            'register_module_backward_hook']
 
 _EXTRA_STATE_KEY_SUFFIX = '_extra_state'
-
-_global_backward_pre_hooks: OrderedDict = OrderedDict()
-_global_backward_hooks: OrderedDict = OrderedDict()
-_global_is_full_backward_hook = None
-_global_forward_pre_hooks: OrderedDict = OrderedDict()
-_global_forward_hooks: OrderedDict = OrderedDict()
-_global_forward_hooks_always_called: OrderedDict = OrderedDict()
-_global_forward_hooks_with_kwargs: OrderedDict = OrderedDict()
-
 
 class _IncompatibleKeys(namedtuple('IncompatibleKeys', ['missing_keys', 'unexpected_keys'])):
     __slots__ = ()
@@ -69,68 +65,6 @@ def typename(obj) -> str:
 
 def _forward_unimplemented(self, *input):
     raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
-
-
-# ------------------------------------------------------------------------------------------------ global hooks
-
-def register_module_forward_pre_hook(hook):
-    """A forward pre-hook run for every Module."""
-    handle = RemovableHandle(_global_forward_pre_hooks)
-    _global_forward_pre_hooks[handle.id] = hook
-    return handle
-
-
-def register_module_forward_hook(hook, *, with_kwargs=False, always_call=False):
-    """A forward hook run for every Module."""
-    handle = RemovableHandle(_global_forward_hooks, extra_dict=_global_forward_hooks_always_called)
-    _global_forward_hooks[handle.id] = hook
-    if with_kwargs:
-        _global_forward_hooks_with_kwargs[handle.id] = True
-    if always_call:
-        _global_forward_hooks_always_called[handle.id] = True
-    return handle
-
-
-def register_module_backward_hook(hook):
-    """A (non-full, deprecated) backward hook run for every Module."""
-    global _global_is_full_backward_hook
-    if _global_is_full_backward_hook is True:
-        raise RuntimeError('Cannot use both regular backward hooks and full backward hooks as a global Module hook. '
-                           'Please use only one of them.')
-    _global_is_full_backward_hook = False
-    handle = RemovableHandle(_global_backward_hooks)
-    _global_backward_hooks[handle.id] = hook
-    return handle
-
-
-def register_module_full_backward_pre_hook(hook):
-    """A backward pre-hook run for every Module."""
-    handle = RemovableHandle(_global_backward_pre_hooks)
-    _global_backward_pre_hooks[handle.id] = hook
-    return handle
-
-
-def register_module_full_backward_hook(hook):
-    """A full backward hook run for every Module."""
-    global _global_is_full_backward_hook
-    if _global_is_full_backward_hook is False:
-        raise RuntimeError('Cannot use both regular backward hooks and full backward hooks as a global Module hook. '
-                           'Please use only one of them.')
-    _global_is_full_backward_hook = True
-    handle = RemovableHandle(_global_backward_hooks)
-    _global_backward_hooks[handle.id] = hook
-    return handle
-
-
-class _WrappedHook:
-    """A legacy backward hook bound to its module, registered on an output's grad_fn."""
-
-    def __init__(self, hook, module):
-        self.hook = hook
-        self.module = module
-
-    def __call__(self, grad_inputs, grad_outputs):
-        return self.hook(self.module, grad_inputs, grad_outputs)
 
 
 class Module:
@@ -819,11 +753,11 @@ class Module:
 
     def _get_backward_hooks(self):
         full, non_full = [], []
-        if _global_is_full_backward_hook is True:
+        if _hooks._global_is_full_backward_hook is True:
             full += _global_backward_hooks.values()
         if self._is_full_backward_hook is True:
             full += self._backward_hooks.values()
-        if _global_is_full_backward_hook is False:
+        if _hooks._global_is_full_backward_hook is False:
             non_full += _global_backward_hooks.values()
         if self._is_full_backward_hook is False:
             non_full += self._backward_hooks.values()
@@ -843,73 +777,7 @@ class Module:
     _call_impl = __call__
 
     def _call_with_hooks(self, args, kwargs):
-        called_always = set()
-        result = None
-        try:
-            full_hooks, non_full_hooks = [], []
-            pre_hooks = []
-            if self._backward_pre_hooks or _global_backward_pre_hooks:
-                pre_hooks = self._get_backward_pre_hooks()
-            if self._backward_hooks or _global_backward_hooks:
-                full_hooks, non_full_hooks = self._get_backward_hooks()
-            for hook_id, hook in (*_global_forward_pre_hooks.items(), *self._forward_pre_hooks.items()):
-                if hook_id in self._forward_pre_hooks_with_kwargs:
-                    new = hook(self, args, kwargs)
-                    if new is not None:
-                        if isinstance(new, tuple) and len(new) == 2:
-                            args, kwargs = new
-                        else:
-                            raise RuntimeError(f'forward pre-hook must return None or a tuple of (new_args, '
-                                               f'new_kwargs), but got {new}.')
-                else:
-                    new = hook(self, args)
-                    if new is not None:
-                        args = new if isinstance(new, tuple) else (new,)
-            bw_hook = None
-            if full_hooks or pre_hooks:
-                bw_hook = BackwardHook(self, full_hooks, pre_hooks)
-                args = bw_hook.setup_input_hook(args)
-            result = self.forward(*args, **kwargs)
-            for hook_id, hook in (*_global_forward_hooks.items(), *self._forward_hooks.items()):
-                if hook_id in self._forward_hooks_always_called or hook_id in _global_forward_hooks_always_called:
-                    called_always.add(hook_id)
-                if hook_id in self._forward_hooks_with_kwargs or hook_id in _global_forward_hooks_with_kwargs:
-                    new = hook(self, args, kwargs, result)
-                else:
-                    new = hook(self, args, result)
-                if new is not None:
-                    result = new
-            if bw_hook is not None:
-                if not isinstance(result, (Tensor, tuple)):
-                    import warnings  # noqa: PLC0415
-                    warnings.warn(f'For backward hooks to be called, module output should be a Tensor or a tuple of '
-                                  f'Tensors but received {type(result)}', stacklevel=2)
-                result = bw_hook.setup_output_hook(result)
-            if non_full_hooks:
-                var = result
-                while not isinstance(var, Tensor):
-                    var = next(v for v in var.values() if isinstance(v, Tensor)) if isinstance(var, dict) else var[0]
-                if var.grad_fn is not None:
-                    for hook in non_full_hooks:
-                        var.grad_fn.register_hook(_WrappedHook(hook, self))
-            return result
-        except Exception:
-            import warnings  # noqa: PLC0415
-            for hooks, always in ((_global_forward_hooks, _global_forward_hooks_always_called),
-                                  (self._forward_hooks, self._forward_hooks_always_called)):
-                for hook_id, hook in hooks.items():
-                    if hook_id in always and hook_id not in called_always:
-                        try:
-                            if hook_id in self._forward_hooks_with_kwargs:
-                                new = hook(self, args, kwargs, result)
-                            else:
-                                new = hook(self, args, result)
-                            if new is not None:
-                                result = new
-                        except Exception as e:  # noqa: BLE001 - PyTorch silences these, with a warning
-                            warnings.warn('module forward hook with ``always_call=True`` raised an exception that '
-                                          f'was silenced as another error was raised in forward: {e}', stacklevel=2)
-            raise
+        return _hooks.call_with_hooks(self, args, kwargs)
 
 
 def _remove_from(name, *containers):
