@@ -5,7 +5,10 @@ from ._ops.elementwise_more import *  # noqa: F401,F403
 from ._ops.elementwise_select import *  # noqa: F401,F403
 from ._ops.elementwise_compare import *  # noqa: F401,F403
 from ._ops.reduction import *  # noqa: F401,F403
+from ._ops.reduction_sort import *  # noqa: F401,F403
 from ._ops.shape import *  # noqa: F401,F403
+from ._ops.shape_slice import *  # noqa: F401,F403
+from ._ops.shape_join import *  # noqa: F401,F403
 from ._ops.indexing import *  # noqa: F401,F403
 from ._ops.linalg import *  # noqa: F401,F403
 from ._ops.linalg_einsum import *  # noqa: F401,F403
@@ -15,3 +18,6 @@ from ._ops.random import *  # noqa: F401,F403
 from ._ops.activation import *  # noqa: F401,F403
 from ._ops.loss import *  # noqa: F401,F403
 from ._ops.loss_ctc import *  # noqa: F401,F403
+from ._ops.conv import *  # noqa: F401,F403
+from ._ops.pool import *  # noqa: F401,F403
+from ._ops.norm import *  # noqa: F401,F403

@@ -7,41 +7,89 @@ see the new values), its version counter is bumped (so backward catches saved te
 the new node as its ``grad_fn``. A node that saved ``x`` itself as an input gets a snapshot of the old value instead,
 as PyTorch saves ``original_self``.
 
-A view records its ``_base`` and a ``_view_fn`` that re-takes the view from the base. An in-place op on a view of a
-tensor that takes part in autograd rewrites the base's history with ``CopySlices`` (the base's gradient, with the
-view's region replaced by the gradient flowing into the in-place result), then re-takes the view from the base.
+A view shares its input's array memory (a backend view) and its version counter, and records its root ``_base`` and
+a ``_view_fn`` that re-takes the view from that base with Tensor ops. An in-place op on a view of a tensor that takes
+part in autograd rewrites the base's history with ``CopySlices`` (the base's gradient, with the view's region replaced
+by the gradient flowing into the in-place result), then re-takes the view from the base. Views taken in grad mode are
+registered (weakly) on their base; after any in-place write that leaves the base requiring grad, the other live views
+re-take their ``grad_fn`` from the base, as PyTorch regenerates a stale view's ``grad_fn`` on access.
+
+PyTorch's checks, made before anything is written: a leaf that requires grad (or a view of one) cannot be modified
+in grad mode; a tensor whose elements overlap in memory (an ``expand`` output) cannot be written; outputs of an op
+that returns several views (``unbind``, ``split``, ``chunk``) cannot be modified in place when autograd is involved.
 """
 from __future__ import annotations
+
+import weakref
 
 from ..autograd.function import Primitive, _function_tensor
 from ..autograd.grad_mode import _State
 
+_OVERLAP = ('unsupported operation: more than one element of the written-to tensor refers to a single memory '
+            'location. Please clone() the tensor before performing the operation.')
+
 
 def mark_view(out, input, view_fn):
-    """Record that ``out`` is a view of ``input``; ``view_fn(base)`` re-takes it from the root base."""
+    """Record that ``out`` is a view of ``input``; ``view_fn(t)`` re-takes the same view from a tensor like ``input``.
+
+    The stored ``_view_fn`` re-takes ``out`` from the root base (chained through ``input``'s own). Returns ``out``.
+    """
     base = input._base
     if base is None:
-        out._base = input
+        base = input
         out._view_fn = view_fn
     else:
         parent_fn = input._view_fn
-        out._base = base
-        out._view_fn = (lambda b: view_fn(parent_fn(b))) if parent_fn is not None else None
+        out._view_fn = _chain(parent_fn, view_fn) if parent_fn is not None and view_fn is not None else None
+    out._base = base
     out._version_counter = input._version_counter
+    if _State.enabled:
+        views = base.__dict__.get('_views')
+        if views is None:
+            views = base.__dict__['_views'] = weakref.WeakSet()
+        views.add(out)
     return out
 
 
-def check_inplace(target, result_dtype, result_shape, op):
+def _chain(parent_fn, view_fn):
+    def fn(b):
+        return view_fn(parent_fn(b))
+    multi = getattr(view_fn, '_multi_output', None) or getattr(parent_fn, '_multi_output', None)
+    if multi:
+        fn._multi_output = multi
+    return fn
+
+
+def multi_output_view_fn(view_fn, name):
+    """Mark ``view_fn`` as taking one of several views returned by one op (``unbind``, ``split``): PyTorch forbids
+    modifying those in place when autograd is involved."""
+    view_fn._multi_output = name
+    return view_fn
+
+
+def check_inplace(target, result_dtype, result_shape, op, result=None):
     """Raise PyTorch's errors for an in-place op before anything is written."""
-    if target._grad_fn is None and target._requires_grad and _State.enabled:
-        raise RuntimeError('a leaf Variable that requires grad is being used in an in-place operation.')
-    if target._base is not None and target._base._grad_fn is None and target._base._requires_grad and \
-            _State.enabled:
-        raise RuntimeError('a view of a leaf Variable that requires grad is being used in an in-place operation.')
+    if _State.enabled:
+        if target._grad_fn is None and target._requires_grad:
+            raise RuntimeError('a leaf Variable that requires grad is being used in an in-place operation.')
+        base = target._base
+        if base is not None:
+            if base._grad_fn is None and base._requires_grad:
+                raise RuntimeError('a view of a leaf Variable that requires grad is being used in an in-place '
+                                   'operation.')
+            multi = getattr(target._view_fn, '_multi_output', None)
+            if multi is not None and (base._requires_grad or (result is not None and result._requires_grad)):
+                raise RuntimeError(f'Output {target._output_nr} of {multi} is a view and is being modified inplace. '
+                                   'This view is the output of a function that returns multiple views. Such '
+                                   'functions do not allow the output views to be modified inplace. You should '
+                                   'replace the inplace operation by an out-of-place one.')
+    data = target._data
+    if not data.flags.c_contiguous and _has_overlap(data):
+        raise RuntimeError(_OVERLAP)
     if result_dtype._kind > target._dtype._kind:
         raise RuntimeError(f"result type {_type_word(result_dtype)} can't be cast to the desired output type "
                            f'{_type_word(target._dtype)}')
-    shape = tuple(target._data.shape)
+    shape = tuple(data.shape)
     if tuple(result_shape) != shape:
         try:
             ok = _broadcast_shape(result_shape, shape) == shape
@@ -50,6 +98,11 @@ def check_inplace(target, result_dtype, result_shape, op):
         if not ok:
             raise RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast shape "
                                f'{list(_broadcast_or(result_shape, shape))}')
+
+
+def _has_overlap(data):
+    """Whether two elements of ``data`` share memory (a zero stride over a dim of size > 1, as ``expand`` makes)."""
+    return any(st == 0 and n > 1 for st, n in zip(data.strides, data.shape))
 
 
 def _type_word(d):
@@ -79,7 +132,7 @@ def _broadcast_or(a, b):
 
 def apply_inplace(target, result, op='in-place op'):
     """Make ``target`` hold ``result`` in place (NOTE [ Views and in-place ops ]); returns ``target``."""
-    check_inplace(target, result._dtype, result._data.shape, op)
+    check_inplace(target, result._dtype, result._data.shape, op, result)
     _write(target, result)
     return target
 
@@ -93,16 +146,32 @@ def _write(target, result):
         _snapshot_saved_target(node, target)
     target._data[...] = data
     target._version_counter[0] += 1
-    if node is None:
-        if target._base is not None and target._base._requires_grad and _State.enabled and target._grad_fn:
-            _rebase_view(target, result)
+    if not _State.enabled:
         return
-    if target._base is not None and _State.enabled:
-        _rebase_view(target, result)
-    else:
+    base = target._base
+    if base is not None:
+        if node is not None or base._requires_grad:
+            _rebase_view(target, result)
+    elif node is not None:
         target._grad_fn = node
         target._output_nr = result._output_nr
         target._requires_grad = True
+    else:
+        return
+    _refresh_views(target if base is None else base, target)
+
+
+def _refresh_views(base, written):
+    """Re-take the ``grad_fn`` of ``base``'s live views from its new history (NOTE [ Views and in-place ops ])."""
+    views = base.__dict__.get('_views')
+    if not views or not base._requires_grad:
+        return
+    for view in list(views):
+        view_fn = view._view_fn
+        if view is written or view_fn is None:
+            continue
+        fresh = view_fn(base)
+        view._grad_fn, view._output_nr, view._requires_grad = fresh._grad_fn, fresh._output_nr, fresh._requires_grad
 
 
 def _snapshot_saved_target(node, target):
@@ -120,7 +189,8 @@ def _snapshot_saved_target(node, target):
 
 
 class CopySlices(Primitive):
-    """The new history of a base after an in-place op on one of its views."""
+    """The new history of a base after an in-place op on one of its views: the base's gradient with the view's
+    region zeroed, and the region itself for the written value."""
 
     _backward_name = 'CopySlices'
 
@@ -131,15 +201,23 @@ class CopySlices(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        grad_base = grad.clone()
-        region = ctx.view_fn(grad_base)
-        grad_value = region.clone() if ctx.needs_input_grad[1] else None
+        view_fn = ctx.view_fn
+        grad_value = view_fn(grad) if ctx.needs_input_grad[1] else None
+        if not ctx.needs_input_grad[0]:
+            return None, grad_value
         prev = _State.enabled
         _State.enabled = False
         try:
-            region._data[...] = 0
+            if grad._requires_grad:  # create_graph: a constant mask keeps the zeroing differentiable
+                mask = grad.new_ones(grad._data.shape)
+                view_fn(mask)._data[...] = 0
+            else:
+                grad_base = grad.clone()
+                view_fn(grad_base)._data[...] = 0
         finally:
             _State.enabled = prev
+        if grad._requires_grad:
+            grad_base = grad * mask
         return grad_base, grad_value
 
 
