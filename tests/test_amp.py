@@ -110,3 +110,31 @@ def test_grad_scaler_errors_like_torch():
         scaler.unscale_(opt)
         with pytest.raises(RuntimeError, match='unscale_\\(\\) has already been called'):
             scaler.unscale_(opt)
+
+
+AUTOCAST_OPS = {
+    'linear': lambda lib, x: lib.nn.functional.linear(x, lib.ones(5, 3), lib.ones(5)),
+    'conv2d': lambda lib, x: lib.nn.functional.conv2d(x.reshape(1, 1, 4, 3), lib.ones(2, 1, 2, 2), lib.ones(2)),
+    'conv_transpose1d': lambda lib, x: lib.nn.functional.conv_transpose1d(x.reshape(1, 4, 3), lib.ones(4, 2, 2)),
+    'softmax': lambda lib, x: lib.nn.functional.softmax(x.to(lib.bfloat16), 1),
+    'log_softmax': lambda lib, x: lib.log_softmax(x.to(lib.bfloat16), 1),
+    'layer_norm': lambda lib, x: lib.nn.functional.layer_norm(x.to(lib.bfloat16), (3,)),
+    'mse_loss': lambda lib, x: lib.nn.functional.mse_loss(x.to(lib.bfloat16), lib.zeros(4, 3)),
+    'cross_entropy': lambda lib, x: lib.nn.functional.cross_entropy(x.to(lib.bfloat16), lib.tensor([0, 1, 2, 0])),
+    'bce_logits': lambda lib, x: lib.nn.functional.binary_cross_entropy_with_logits(x.to(lib.bfloat16),
+                                                                                     lib.ones(4, 3)),
+}
+
+
+@pytest.mark.parametrize('name', sorted(AUTOCAST_OPS))
+def test_cpu_autocast_op_lists_match_torch(name):
+    """Inside CPU autocast each op's result dtype (and value, loosely) is PyTorch's: lower precision for
+    linear/conv, float32 for losses, the input's dtype for softmax and layer_norm (CUDA-only float32 ops)."""
+    x = np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32)
+    results = []
+    for lib in (torch, ember):
+        with lib.autocast('cpu', dtype=lib.bfloat16):
+            results.append(AUTOCAST_OPS[name](lib, lib.tensor(x)))
+    theirs, ours = results
+    assert str(ours.dtype) == str(theirs.dtype)
+    np.testing.assert_allclose(ours.float().detach().numpy(), theirs.float().detach().numpy(), rtol=3e-2, atol=3e-2)

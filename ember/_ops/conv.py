@@ -12,7 +12,10 @@ from __future__ import annotations
 import math
 
 from .. import _dtype as dt
+from ..amp.autocast_mode import _State as _autocast
+from ..amp.autocast_mode import cast_inputs
 from ..autograd.function import Primitive
+from .linalg import mat_product
 
 __all__ = ['conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d']
 
@@ -56,7 +59,7 @@ def _conv_forward(xp, x, w, stride, padding, dilation, groups):
     kernel = w.shape[2:]
     cols, out = _im2col(xp, x, kernel, stride, padding, dilation, groups)
     wmat = w.reshape(groups, o // groups, -1)
-    y = xp.matmul(cols, wmat.transpose(0, 2, 1))           # (G, N*P, Og)
+    y = mat_product(xp, cols, wmat.transpose(0, 2, 1))     # (G, N*P, Og)
     y = y.reshape((groups, n) + out + (o // groups,))
     d = len(kernel)
     y = y.transpose((1, 0, 2 + d) + tuple(range(2, 2 + d)))  # (N, G, Og, *out)
@@ -73,7 +76,7 @@ def _conv_input_grad(xp, g, w, input_shape, stride, padding, dilation, groups):
     cg, og = c // groups, o // groups
     gmat = g.reshape((n, groups, og) + out).transpose((1, 0) + tuple(range(3, 3 + d)) + (2,))
     gmat = gmat.reshape(groups, -1, og)                      # (G, N*P, Og)
-    cols = xp.matmul(gmat, w.reshape(groups, og, -1))        # (G, N*P, Cg*K)
+    cols = mat_product(xp, gmat, w.reshape(groups, og, -1))  # (G, N*P, Cg*K)
     cols = cols.reshape((groups, n) + tuple(out) + (cg,) + tuple(kernel))
     # -> (N, G, Cg, *K, *out) so each kernel offset is one strided block
     order = (1, 0, 2 + d) + tuple(range(3 + d, 3 + 2 * d)) + tuple(range(2, 2 + d))
@@ -98,7 +101,7 @@ def _conv_weight_grad(xp, x, g, weight_shape, stride, padding, dilation, groups)
     og = o // groups
     gmat = g.reshape((n, groups, og) + tuple(out)).transpose((1, 0) + tuple(range(3, 3 + d)) + (2,))
     gmat = gmat.reshape(groups, -1, og)                      # (G, N*P, Og)
-    gw = xp.matmul(gmat.transpose(0, 2, 1), cols)            # (G, Og, Cg*K)
+    gw = mat_product(xp, gmat.transpose(0, 2, 1), cols)      # (G, Og, Cg*K)
     return gw.reshape(weight_shape)
 
 
@@ -194,7 +197,7 @@ def _check_conv(op, d, input, weight, groups, transposed=False):
         raise RuntimeError(f'Expected {d + 1}D (unbatched) or {d + 2}D (batched) input to {op}, but got input of '
                            f'size: {list(input._data.shape)}')
     if weight._data.ndim != d + 2:
-        raise RuntimeError(f'weight should have at least three dimensions' if weight._data.ndim < 3 else
+        raise RuntimeError('weight should have at least three dimensions' if weight._data.ndim < 3 else
                            f'Expected {d + 2}-dimensional weight for {d + 2}-dimensional input '
                            f'{list(input._data.shape)}, but got {weight._data.ndim}-dimensional weight of size '
                            f'{list(weight._data.shape)} instead')
@@ -213,6 +216,8 @@ def _legacy(t):
 
 
 def _conv(op, d, input, weight, bias, stride, padding, dilation, groups):
+    if _autocast.any_enabled:
+        input, weight, bias = cast_inputs('lower', input, weight, bias)
     _check_conv(op, d, input, weight, groups)
     unbatched = input._data.ndim == d + 1
     if unbatched:
@@ -291,6 +296,8 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
 
 def _conv_transpose(op, d, input, weight, bias, stride, padding, output_padding, groups, dilation):
+    if _autocast.any_enabled:
+        input, weight, bias = cast_inputs('lower', input, weight, bias)
     _check_conv(op, d, input, weight, groups)
     unbatched = input._data.ndim == d + 1
     if unbatched:

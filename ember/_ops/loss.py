@@ -21,6 +21,8 @@ __all__ = ['softmax', 'log_softmax']
 import numpy
 
 from .. import _dtype as dt
+from ..amp.autocast_mode import _State as _autocast
+from ..amp.autocast_mode import cast_inputs
 from ..autograd.function import Primitive
 from ._util import wrap_dim
 
@@ -127,6 +129,8 @@ class LogSoftmax(Primitive):
 def _softmax_input(input, dim, dtype, op):
     if not hasattr(input, '_dtype'):
         raise TypeError(f"{op}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    if _autocast.any_enabled and dtype is None:
+        input, = cast_inputs('fp32_cuda', input)
     if dtype is not None:
         dtype = dt.to_dtype(dtype)
         if dtype is not input._dtype:

@@ -91,7 +91,8 @@ class autocast:
 
 
 def cast_inputs(kind: str, *tensors):
-    """The tensors an autocast-listed op should compute on: ``kind`` is 'lower' or 'fp32'."""
+    """The tensors an autocast-listed op should compute on: ``kind`` is 'lower', 'fp32', or 'fp32_cuda' (float32
+    under CUDA autocast only: softmax and the norms stay in the low dtype under CPU autocast, as in PyTorch)."""
     if not _State.any_enabled:
         return tensors
     import ember  # noqa: PLC0415
@@ -100,7 +101,7 @@ def cast_inputs(kind: str, *tensors):
         if isinstance(t, ember.Tensor) and t.is_floating_point():
             device_type = t.device.type
             enabled, dtype = _State.active.get(device_type, (False, None))
-            if enabled:
+            if enabled and (kind != 'fp32_cuda' or device_type == 'cuda'):
                 target = dtype if kind == 'lower' else ember.float32
                 if t.dtype is not target and not (kind == 'fp32' and t.dtype is ember.float64):
                     t = t.to(target)

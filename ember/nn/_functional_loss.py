@@ -12,17 +12,30 @@ __all__ = ['softmax', 'softmin', 'log_softmax', 'mse_loss', 'l1_loss', 'smooth_l
            'hinge_embedding_loss', 'triplet_margin_loss', 'triplet_margin_with_distance_loss', 'multi_margin_loss',
            'multilabel_soft_margin_loss', 'multilabel_margin_loss', 'soft_margin_loss', 'ctc_loss']
 
+import functools
 import math
 import warnings
 
 import numpy
 
 from .. import _dtype as dt
+from ..amp.autocast_mode import _State as _autocast
+from ..amp.autocast_mode import cast_inputs
 from ..autograd.grad_mode import is_grad_enabled
 from .._ops import loss as _loss
 from .._ops.loss_ctc import ctc_loss as _ctc_loss
 
 _REDUCTIONS = ('none', 'mean', 'sum')
+
+
+def _float32_under_autocast(loss):
+    """Losses run in float32 inside an autocast block (PyTorch's float32 op list): cast floating positional args."""
+    @functools.wraps(loss)
+    def wrapper(*args, **kwargs):
+        if _autocast.any_enabled:
+            args = cast_inputs('fp32', *args)
+        return loss(*args, **kwargs)
+    return wrapper
 
 
 # ------------------------------------------------------------------------------------------------ reduction helpers
@@ -168,6 +181,7 @@ def _weighted(loss, weight, input, reduction, mean_by_weight):
     raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
 
 
+@_float32_under_autocast
 def mse_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None):
     """Mean squared error ``(input - target) ** 2``, reduced; optional elementwise ``weight``."""
     _warn_size(input, target)
@@ -180,6 +194,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction='mean', we
     return _reduce((input - target) ** 2, reduction)
 
 
+@_float32_under_autocast
 def l1_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None):
     """Mean absolute error ``|input - target|``, reduced; optional elementwise ``weight``."""
     _warn_size(input, target)
@@ -192,6 +207,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction='mean', wei
     return _reduce((input - target).abs(), reduction)
 
 
+@_float32_under_autocast
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction='mean', beta=1.0):
     """``0.5 d**2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 beta`` (``beta = 0`` is the L1 loss)."""
     _warn_size(input, target)
@@ -206,6 +222,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction='mea
     return _reduce(where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta), reduction)
 
 
+@_float32_under_autocast
 def huber_loss(input, target, reduction='mean', delta=1.0, weight=None):
     """``0.5 d**2`` where ``|d| < delta``, else ``delta (|d| - 0.5 delta)``; optional elementwise ``weight``."""
     _warn_size(input, target)
@@ -275,6 +292,7 @@ def _class_index_args(input, target, weight, ignore_index):
     return input, target, weight, unbatched
 
 
+@_float32_under_autocast
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction='mean'):
     """Negative log-likelihood of class-index ``target`` under log-probabilities ``input`` (N, C, d1, ...).
 
@@ -288,6 +306,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     return out.reshape(()) if unbatched and reduction == 'none' else out
 
 
+@_float32_under_autocast
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction='mean',
                   label_smoothing=0.0):
     """Cross-entropy of logits ``input`` (N, C, d1, ...) against class indices or class probabilities.
@@ -334,6 +353,7 @@ def _cross_entropy_probs(input, target, weight, reduction, label_smoothing):
     return losses.sum() / count if count else losses.sum() * float('nan')
 
 
+@_float32_under_autocast
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction='mean'):
     """Binary cross-entropy of probabilities ``input``; logs are clamped to ``>= -100`` as in PyTorch."""
     reduction = _get_reduction(size_average, reduce, reduction)
@@ -369,6 +389,7 @@ def _infer_size(a, b):
     return tuple(out)
 
 
+@_float32_under_autocast
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction='mean',
                                      pos_weight=None):
     """Sigmoid + binary cross-entropy in one stable step; ``pos_weight`` scales the positive term per class.
@@ -397,6 +418,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     return _loss.BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction=reduction)
 
 
+@_float32_under_autocast
 def kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_target=False):
     """Kullback-Leibler divergence of ``target`` from log-probabilities ``input``; use ``reduction='batchmean'``."""
     if size_average is not None or reduce is not None:
@@ -420,6 +442,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_
     return _reduce(loss, reduction)
 
 
+@_float32_under_autocast
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
                      reduction='mean'):
     """Negative log-likelihood of a Poisson ``target`` with rate ``exp(input)`` (or ``input``)."""
@@ -470,6 +493,7 @@ def _clamp_min0(t):
     return clamp_min(t, 0)
 
 
+@_float32_under_autocast
 def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean'):
     """``1 - cos(x1, x2)`` for ``target = 1``, ``max(0, cos(x1, x2) - margin)`` for ``target = -1``."""
     from .._creation import zeros_like  # noqa: PLC0415
@@ -494,6 +518,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
     return _reduce(loss, reduction)
 
 
+@_float32_under_autocast
 def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean'):
     """``max(0, -target * (input1 - input2) + margin)``."""
     reduction = _get_reduction(size_average, reduce, reduction)
@@ -503,6 +528,7 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
     return _reduce(_clamp_min0(-target * (input1 - input2) + margin), reduction)
 
 
+@_float32_under_autocast
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction='mean'):
     """``x`` where ``target = 1``, ``max(0, margin - x)`` where ``target = -1``."""
     from .._creation import zeros_like  # noqa: PLC0415
@@ -526,6 +552,7 @@ def _check_triplet_dims(anchor, positive, negative):
                            f'dimensions, but got: anchor {a}D, positive {p}D, and negative {n}D inputs')
 
 
+@_float32_under_autocast
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
                         reduce=None, reduction='mean'):
     """``max(0, margin + d(a, p) - d(a, n))`` with the ``p``-norm pairwise distance."""
@@ -572,6 +599,7 @@ def _check_margin_input(ndim, shape):
                            f'{list(shape)}')
 
 
+@_float32_under_autocast
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,
                       reduction='mean'):
     """Multi-class hinge loss: ``sum_{j != y} max(0, margin - x[y] + x[j]) ** p / C`` (weighted by ``weight[y]``)."""
@@ -608,6 +636,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     return _reduce(losses, reduction)
 
 
+@_float32_under_autocast
 def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction='mean'):
     """Multi-label hinge loss over (target, non-target) pairs; the target row's class indices end at the first -1."""
     reduction = _get_reduction(size_average, reduce, reduction)
@@ -668,6 +697,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     return _reduce(loss, reduction)
 
 
+@_float32_under_autocast
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction='mean'):
     """Two-class logistic loss ``log(1 + exp(-target * input))``."""
     reduction = _get_reduction(size_average, reduce, reduction)
@@ -675,6 +705,7 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction='m
     return _reduce((-input * target).exp().log1p(), reduction)
 
 
+@_float32_under_autocast
 def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction='mean', zero_infinity=False):
     """Connectionist Temporal Classification loss of ``log_probs`` (T, N, C) against target sequences."""
     return _ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, reduction, zero_infinity)

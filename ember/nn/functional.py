@@ -11,6 +11,8 @@ import warnings
 
 from .. import _dtype as dt
 from .._ops import activation as _act
+from ..amp.autocast_mode import _State as _autocast
+from ..amp.autocast_mode import cast_inputs as _cast_inputs
 from .._ops.elementwise_unary import relu as _relu, relu_ as _relu_, sigmoid as _sigmoid, tanh as _tanh
 from .._ops.inplace import apply_inplace as _apply_inplace
 from .._tensor import Tensor
@@ -198,6 +200,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     >>> F.linear(ember.ones(2, 3), ember.ones(4, 3)).shape
     torch.Size([2, 4])
     """
+    if _autocast.any_enabled:
+        input, weight, bias = _cast_inputs('lower', input, weight, bias)
     if input.ndim == 0 or weight.ndim == 0:
         raise RuntimeError(f'both arguments to linear need to be at least 1D, but they are {input.ndim}D and '
                            f'{weight.ndim}D')
@@ -373,6 +377,8 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None, bi
     >>> F.layer_norm(ember.tensor([[1., 3.]]), (2,))
     tensor([[-1.0000,  1.0000]])
     """
+    if _autocast.any_enabled:
+        input, weight, bias = _cast_inputs('fp32_cuda', input, weight, bias)
     axes = _normalized_axes('layer_norm', input, normalized_shape, weight, bias)
     from .._ops.norm import Normalize  # noqa: PLC0415
     if input.numel() == 0:
