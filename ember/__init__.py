@@ -45,3 +45,10 @@ from . import serialization  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
 from . import accelerator, amp, backends, cuda, version  # noqa: E402,F401
 from .amp import autocast  # noqa: E402,F401
+
+import warnings as _warnings  # noqa: E402
+
+# PyTorch computes log(0) = -inf and 0/0 = nan silently; NumPy warns. Silence NumPy's floating-point warnings raised
+# inside ember's own modules only (a filter by module: the user's NumPy code keeps its warnings, and no per-op
+# errstate context is paid on the hot path).
+_warnings.filterwarnings('ignore', category=RuntimeWarning, module=r'ember\.')

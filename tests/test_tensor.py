@@ -325,3 +325,19 @@ def test_pickle_and_deepcopy():
     with ember.no_grad():
         z.mul_(0)
     assert x.tolist() == [0., 1., 2., 3.]
+
+
+def test_no_numpy_floating_point_warnings_leak():
+    """log(0), 0/0 and sqrt(-1) are silent in PyTorch; NumPy's RuntimeWarnings must not reach ember's users, while
+    the user's own NumPy code keeps its warnings. (A fresh interpreter: pytest replaces the warning filters.)"""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+    code = ('import ember, numpy\n'
+            'x = ember.tensor([0.0, 1.0, -1.0])\n'
+            'x.log(), x.sqrt(), 1 / x, x / x, ember.tensor(0.0).log()\n'
+            'print("ember done", flush=True)\n'
+            'numpy.log(numpy.zeros(1))\n')
+    result = subprocess.run([sys.executable, '-W', 'default', '-c', code], capture_output=True, text=True, check=True)
+    assert 'ember done' in result.stdout
+    assert result.stderr.count('RuntimeWarning') == 1 and 'divide by zero encountered in log' in result.stderr
+    assert '<string>:5' in result.stderr  # the one warning is the user's own numpy call
