@@ -41,6 +41,7 @@ from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: 
 from ._functions import *  # noqa: F401,F403 - the torch.* op namespace, gathered from the op families
 from . import linalg, nn, optim, utils  # noqa: E402,F401
 from . import random  # noqa: E402,F401 - ember.random (torch.random): seeding and fork_rng
+from . import return_types  # noqa: E402,F401
 from . import serialization  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
 from . import accelerator, amp, backends, cuda, version  # noqa: E402,F401
@@ -52,3 +53,4 @@ import warnings as _warnings  # noqa: E402
 # inside ember's own modules only (a filter by module: the user's NumPy code keeps its warnings, and no per-op
 # errstate context is paid on the hot path).
 _warnings.filterwarnings('ignore', category=RuntimeWarning, module=r'ember\.')
+from ._compile import compile  # noqa: E402,F401

@@ -20,6 +20,7 @@ from ._ops.linalg import LinalgMethods
 from ._ops.loss import LossMethods
 from ._ops.random import RandomMethods
 from ._ops.reduction import ReductionMethods
+from ._ops.reduction_sort import ReductionSortMethods
 from ._ops.shape import ShapeMethods
 from ._size import Size
 from .autograd import engine as _engine
@@ -30,8 +31,8 @@ _FROM_NP = dt._FROM_NP
 _ndarray = numpy.ndarray
 
 
-class Tensor(ElementwiseMethods, ReductionMethods, ShapeMethods, IndexingMethods, LinalgMethods, RandomMethods,
-             ActivationMethods, LossMethods):
+class Tensor(ElementwiseMethods, ReductionMethods, ReductionSortMethods, ShapeMethods, IndexingMethods, LinalgMethods,
+             RandomMethods, ActivationMethods, LossMethods):
     """A multi-dimensional array with autograd, as ``torch.Tensor``.
 
     >>> x = ember.tensor([1., 2.], requires_grad=True)
