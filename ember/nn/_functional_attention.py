@@ -40,8 +40,6 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     if query.size(-1) != key.size(-1):
         raise RuntimeError(f'scaled_dot_product_attention: query and key must have the same last dimension, got '
                            f'{query.size(-1)} and {key.size(-1)}')
-    if is_causal and attn_mask is not None:
-        raise RuntimeError('_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True')
     length, source = query.size(-2), key.size(-2)
     factor = 1.0 / math.sqrt(query.size(-1)) if scale is None else scale
     if enable_gqa and query.dim() >= 3 and key.size(-3) != query.size(-3):
@@ -57,7 +55,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
             scores = scores.masked_fill(~attn_mask, float('-inf'))
         else:
             scores = scores + attn_mask
-    weights = _safe_softmax(scores)
+    # only an explicit mask can mask a whole row (a causal one always leaves the first key)
+    weights = _safe_softmax(scores) if attn_mask is not None else scores.softmax(-1)
     if dropout_p > 0.0:
         weights = F.dropout(weights, dropout_p, training=True)
     return weights @ value
@@ -65,12 +64,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
 
 def _safe_softmax(scores):
     """softmax over the last dim, with rows that are entirely -inf giving zeros (PyTorch's math path)."""
-    ember = _ember()
-    weights = scores.softmax(-1)
     all_masked = (scores == float('-inf')).all(-1, keepdim=True)
-    if bool(all_masked.any()):
-        weights = weights.masked_fill(all_masked, 0.0)
-    return weights
+    return scores.softmax(-1).masked_fill(all_masked, 0.0)  # no branch on values: ember.compile can capture it
 
 
 def _canonical_mask(mask, mask_name, other_type, other_name, target_type, check_other=True):

@@ -402,3 +402,4 @@ def rms_norm(input: Tensor, normalized_shape, weight: Tensor | None = None, eps:
 
 
 from ._functional_attention import *  # noqa: E402,F401,F403
+from ._functional_vision import *  # noqa: E402,F401,F403

@@ -59,12 +59,16 @@ def test_sdpa_matches_torch(case):
         _close(o, t, f'sdpa {case} {i}')
 
 
-def test_sdpa_errors_match_torch():
-    for lib in (torch, ember):
-        q = lib.zeros(1, 2, 3, 4)
-        with pytest.raises(RuntimeError, match='Explicit attn_mask should not be set when is_causal=True'):
-            lib.nn.functional.scaled_dot_product_attention(q, q, q, attn_mask=lib.ones(3, 3, dtype=lib.bool),
-                                                           is_causal=True)
+@pytest.mark.parametrize('kind', ['bool', 'float'])
+def test_sdpa_causal_combines_with_explicit_mask_like_torch(kind):
+    # PyTorch 2.13 applies both the causal mask and an explicit attn_mask (earlier releases raised)
+    rng = np.random.default_rng(3)
+    q, k, v = (rng.standard_normal((1, 2, 3, 4)) for _ in range(3))
+    mask = rng.random((3, 3)) > 0.3 if kind == 'bool' else rng.standard_normal((3, 3))
+    outs = [lib.nn.functional.scaled_dot_product_attention(lib.tensor(q), lib.tensor(k), lib.tensor(v),
+                                                           attn_mask=lib.tensor(mask), is_causal=True)
+            for lib in (torch, ember)]
+    np.testing.assert_allclose(outs[1].numpy(), outs[0].numpy(), rtol=1e-10, atol=1e-12)
 
 
 MHA_CASES = [
