@@ -97,13 +97,18 @@ def _floor_div_array(xp, a, b):
     return xp.floor_divide(a, b)
 
 
-@_in_float32
 def _trunc_div_array(xp, a, b):
     if getattr(a, 'dtype', None) is not None and a.dtype.kind in 'iub' or \
             getattr(b, 'dtype', None) is not None and b.dtype.kind in 'iub':
         q = xp.floor_divide(a, b)
         inexact = (xp.remainder(a, b) != 0) & ((xp.asarray(a) < 0) != (xp.asarray(b) < 0))
         return xp.where(inexact, q + 1, q).astype(q.dtype)
+    dtype = getattr(a, 'dtype', None) or b.dtype
+    if dtype.itemsize == 2 and dtype.kind in 'fV':
+        # PyTorch rounds the float32 quotient to the half type before truncating (5.97 / 1.195 -> 5.0, not 4.0)
+        a = a.astype('float32') if hasattr(a, 'dtype') else a
+        b = b.astype('float32') if hasattr(b, 'dtype') else b
+        return xp.trunc(xp.true_divide(a, b).astype(dtype))
     return xp.trunc(xp.true_divide(a, b))
 
 

@@ -288,7 +288,7 @@ class RNN(RNNBase):
     """Elman RNN with tanh or ReLU non-linearity, as ``torch.nn.RNN``."""
 
     def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity='tanh', bias=True, batch_first=False,
-                 dropout=0.0, bidirectional=False, device=None, dtype=None):
+                 dropout=0.0, bidirectional=False, proj_size=0, device=None, dtype=None):
         if nonlinearity == 'tanh':
             mode = 'RNN_TANH'
         elif nonlinearity == 'relu':
@@ -297,7 +297,7 @@ class RNN(RNNBase):
             raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or 'relu'.")
         self.nonlinearity = nonlinearity
         super().__init__(mode, input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
-                         0, device, dtype)
+                         proj_size, device, dtype)
 
     def extra_repr(self):
         s = super().extra_repr()
@@ -317,9 +317,9 @@ class GRU(RNNBase):
     """Gated recurrent unit (gate order r, z, n), as ``torch.nn.GRU``."""
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
-                 bidirectional=False, device=None, dtype=None):
-        super().__init__('GRU', input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, 0,
-                         device, dtype)
+                 bidirectional=False, proj_size=0, device=None, dtype=None):
+        super().__init__('GRU', input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
+                         proj_size, device, dtype)
 
 
 class RNNCellBase(Module):
