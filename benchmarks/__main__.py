@@ -1,163 +1,142 @@
-"""``python -m benchmarks``: time ember against PyTorch in one process and report the ratio.
+"""``python -m benchmarks``: time ember against PyTorch (and tinygrad, when importable) in one process.
 
-Cases (DESIGN.md, Benchmarks):
-- a chain of 100 small elementwise ops on a 32x32 float32 tensor, forward only and forward+backward (µs per op);
-- a 1024x1024 float32 matmul, forward+backward (ms per call).
+Cases: per-op overhead of a 100-op elementwise chain, matmul, MLP / LeNet / ResNet-18 / LSTM / GPT training steps,
+DataLoader throughput, import time and installed size, and NumPy's float32 GEMM rate as the machine's yardstick.
+Prints a Markdown table and writes ``benchmarks/results/latest.md`` and ``latest.json``.
 
-Each case is run ``--repeats`` times after a warm-up; the table shows the median and the spread (min–max) of the
-repeats, and the ratio of the medians ember / PyTorch. Results go to ``benchmarks/results/latest.{md,json}``.
+Examples::
+
+    python -m benchmarks --quick
+    python -m benchmarks --only overhead matmul --repeats 5
+    python -m benchmarks --profile            # cProfile of ember's elementwise chain, forward+backward
 """
 from __future__ import annotations
 
 import argparse
-import gc
+import importlib
 import json
 import os
 import platform
-import statistics
 import sys
 import time
 
 import numpy as np
 
-CHAIN_LEN = 100
+from . import system
+from ._harness import Settings, format_table, run_case
+from .cases import CASES
+
+RESULTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'results')
+EXTRA_KEYS = ('import', 'size', 'blas')
+NO_FLOPS = ('overhead-forward', 'overhead-backward', 'dataloader-0', 'dataloader-2')  # need no BLAS yardstick
 
 
-def _chain(x, w, v):
-    """100 elementwise ops alternating add, mul, sub, div and neg with tensor and scalar operands."""
-    for i in range(CHAIN_LEN // 5):
-        x = x + w
-        x = x * v
-        x = x - 0.5
-        x = x / v
-        x = -x
-    return x
-
-
-def _chain_forward(lib, x, w, v):
-    with lib.no_grad():
-        _chain(x, w, v)
-
-
-def _chain_backward(lib, x, w, v):
-    _chain(x, w, v).sum().backward()
-
-
-def _matmul_backward(lib, a, b, g):
-    c = a @ b
-    c.backward(g)
-
-
-def _time(fn, repeats, inner):
-    """Per-call seconds of ``fn`` over ``repeats`` batches of ``inner`` calls (after a warm-up batch)."""
-    for _ in range(max(1, inner // 2)):
-        fn()
-    samples = []
-    gc_was = gc.isenabled()
-    gc.disable()
+def _import_optional(name):
+    """The module, or None when it is not installed or fails to import (tinygrad is optional)."""
     try:
-        for _ in range(repeats):
-            start = time.perf_counter()
-            for _ in range(inner):
-                fn()
-            samples.append((time.perf_counter() - start) / inner)
-    finally:
-        if gc_was:
-            gc.enable()
-    return samples
+        return importlib.import_module(name)
+    except Exception:  # noqa: BLE001 - any import failure means "not available"
+        return None
 
 
-def _cases(lib, rng):
-    x0 = rng.standard_normal((32, 32)).astype(np.float32)
-    w0 = rng.standard_normal((32, 32)).astype(np.float32)
-    v0 = rng.uniform(0.9, 1.1, (32, 32)).astype(np.float32)
-    a0 = rng.standard_normal((1024, 1024)).astype(np.float32)
-    b0 = rng.standard_normal((1024, 1024)).astype(np.float32)
-    g0 = rng.standard_normal((1024, 1024)).astype(np.float32)
-
-    def t(array, grad=False):
-        return lib.tensor(array, requires_grad=grad)
-
-    x, w, v = t(x0, True), t(w0, True), t(v0)
-    a, b, g = t(a0, True), t(b0, True), t(g0)
-
-    def fwd():
-        _chain_forward(lib, x, w, v)
-
-    def fwd_bwd():
-        x.grad = w.grad = None
-        _chain_backward(lib, x, w, v)
-
-    def mm():
-        a.grad = b.grad = None
-        _matmul_backward(lib, a, b, g)
-
-    return [
-        ('elementwise chain, forward', 'µs/op', 1e6 / CHAIN_LEN, fwd, 20),
-        ('elementwise chain, forward+backward', 'µs/op', 1e6 / CHAIN_LEN, fwd_bwd, 10),
-        ('matmul 1024x1024, forward+backward', 'ms', 1e3, mm, 2),
-    ]
+def _selected(key, only):
+    return not only or any(word in key for word in only)
 
 
-def _summary(samples, scale):
-    values = sorted(s * scale for s in samples)
-    return {'median': statistics.median(values), 'min': values[0], 'max': values[-1]}
-
-
-def run(repeats=15, only=None):
+def run(settings, only=None, log=print):
+    """Run the selected cases and return the report (``meta`` and ``results``) that is printed and saved."""
     import torch
 
     import ember
+    tinygrad = _import_optional('tinygrad')
+    libs = {'ember': ember, 'torch': torch, 'tinygrad': tinygrad}
+    meta = {'python': platform.python_version(), 'numpy': np.__version__, 'torch': torch.__version__,
+            'ember': getattr(ember, '__version__', '?'), 'tinygrad': getattr(tinygrad, '__version__', 'installed')
+            if tinygrad else None, 'torch_threads': torch.get_num_threads(), 'cpu_count': os.cpu_count(),
+            'processor': platform.processor() or platform.machine(), 'platform': platform.platform(),
+            'blas': system.blas_info(), 'mode': 'quick' if settings.quick else 'full', 'repeats': settings.repeats,
+            'time': time.strftime('%Y-%m-%d %H:%M:%S'), 'only': only or None,
+            'load_average': ', '.join(f'{x:.1f}' for x in os.getloadavg()) if hasattr(os, 'getloadavg') else None}
+    if _selected('blas', only) or any(_selected(c.key, only) for c in CASES if c.key not in NO_FLOPS):
+        meta['blas_size'], meta['blas_repeats'] = 2048, 3 if settings.quick else 7
+        meta['blas_gflops'] = system.blas_gflops(meta['blas_size'], meta['blas_repeats'])
+        log(f"NumPy float32 GEMM {meta['blas_size']}^3: {meta['blas_gflops']:.1f} GFLOP/s")
+    results = []
+    for case in CASES:
+        if _selected(case.key, only):
+            log(case.title)
+            results.append(run_case(case, libs, settings, log=log))
+    installed = [name for name, lib in libs.items() if lib is not None]
+    if _selected('import', only):
+        log('import time')
+        results.append(system.import_time_row(installed, repeats=3 if settings.quick else 5))
+    if _selected('size', only):
+        results.append(system.size_row(installed))
+    return {'meta': meta, 'results': results}
 
-    threads = os.cpu_count() or 1
-    torch.set_num_threads(threads)
-    rows = []
-    ember_cases = _cases(ember, np.random.default_rng(0))
-    torch_cases = _cases(torch, np.random.default_rng(0))
-    for (name, unit, scale, efn, inner), (_, _, _, tfn, _) in zip(ember_cases, torch_cases):
-        if only and only not in name:
-            continue
-        reps = repeats if 'matmul' not in name else max(5, repeats // 2)
-        e = _summary(_time(efn, reps, inner), scale)
-        t = _summary(_time(tfn, reps, inner), scale)
-        rows.append({'case': name, 'unit': unit, 'ember': e, 'torch': t, 'ratio': e['median'] / t['median']})
-    meta = {'python': sys.version.split()[0], 'numpy': np.__version__, 'torch': torch.__version__,
-            'ember': ember.__version__, 'threads': threads, 'machine': platform.machine(),
-            'processor': platform.processor() or platform.machine(), 'repeats': repeats,
-            'time': time.strftime('%Y-%m-%d %H:%M:%S')}
-    return {'meta': meta, 'results': rows}
+
+def save(report, table, directory=RESULTS_DIR):
+    """Write ``latest.md`` (the table) and ``latest.json`` (everything) into ``directory``."""
+    os.makedirs(directory, exist_ok=True)
+    with open(os.path.join(directory, 'latest.md'), 'w', encoding='utf-8') as f:
+        f.write('# ember vs PyTorch benchmarks\n\n`python -m benchmarks'
+                + (' --quick' if report['meta']['mode'] == 'quick' else '') + '`\n\n' + table + '\n')
+    with open(os.path.join(directory, 'latest.json'), 'w', encoding='utf-8') as f:
+        json.dump(report, f, indent=1, ensure_ascii=False)
 
 
-def format_table(report):
-    lines = ['| case | unit | ember median (min–max) | PyTorch median (min–max) | ember / PyTorch |',
-             '|---|---|---|---|---|']
-    for r in report['results']:
-        e, t = r['ember'], r['torch']
-        lines.append(f"| {r['case']} | {r['unit']} | {e['median']:.2f} ({e['min']:.2f}–{e['max']:.2f}) | "
-                     f"{t['median']:.2f} ({t['min']:.2f}–{t['max']:.2f}) | {r['ratio']:.2f}x |")
-    m = report['meta']
-    lines.append('')
-    lines.append(f"python {m['python']}, numpy {m['numpy']}, torch {m['torch']}, ember {m['ember']}, "
-                 f"{m['threads']} threads, {m['repeats']} repeats, {m['time']}")
-    return '\n'.join(lines)
+def profile(iterations=200, top=10):
+    """cProfile of ember's elementwise chain, forward+backward; prints the ``top`` entries by cumulative time."""
+    import cProfile
+    import io
+    import pstats
+
+    import ember
+
+    from .cases import setup_chain_backward
+    bench = setup_chain_backward('ember', ember, {}, True)
+    for _ in range(10):
+        bench.step()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(iterations):
+        bench.step()
+    profiler.disable()
+    for order in ('cumulative', 'tottime'):
+        stream = io.StringIO()
+        pstats.Stats(profiler, stream=stream).strip_dirs().sort_stats(order).print_stats(top)
+        print(f'--- ember elementwise chain forward+backward, {iterations} x 100 ops, by {order} ---')
+        print(stream.getvalue().split('\n\n', 1)[-1].strip())
+    return 0
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog='python -m benchmarks', description=__doc__.splitlines()[0])
-    parser.add_argument('--repeats', type=int, default=15, help='timed batches per case (default 15)')
-    parser.add_argument('--only', default=None, help='run only the cases whose name contains this text')
-    parser.add_argument('--no-save', action='store_true', help='do not write benchmarks/results/latest.*')
+    parser.add_argument('--quick', action='store_true', help='fewer repeats and smaller budgets (< 2 minutes)')
+    parser.add_argument('--only', nargs='+', metavar='NAME',
+                        help='run the cases whose key contains any NAME (keys: '
+                             + ', '.join([c.key for c in CASES] + list(EXTRA_KEYS)) + ')')
+    parser.add_argument('--repeats', type=int, default=None, help='timed samples per case (default 7, quick 3)')
+    parser.add_argument('--out', default=RESULTS_DIR, help='directory for latest.md / latest.json')
+    parser.add_argument('--no-save', action='store_true', help='print only, write no result files')
+    parser.add_argument('--profile', action='store_true', help="cProfile ember's per-op overhead case and exit")
     args = parser.parse_args(argv)
-    report = run(args.repeats, args.only)
+    if args.profile:
+        return profile()
+    if args.quick:
+        settings = Settings(repeats=args.repeats or 3, target_s=0.02, budget_s=1.5, min_repeats=2, quick=True)
+    else:
+        settings = Settings(repeats=args.repeats or 7, target_s=0.1, budget_s=12.0, min_repeats=3)
+    if args.repeats is not None:
+        settings.min_repeats = min(settings.min_repeats, args.repeats)
+    start = time.perf_counter()
+    report = run(settings, args.only, log=lambda text: print(text, file=sys.stderr, flush=True))
+    report['meta']['total_s'] = round(time.perf_counter() - start, 1)
     table = format_table(report)
     print(table)
+    print(f"\ntotal {report['meta']['total_s']} s")
     if not args.no_save:
-        out = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'results')
-        os.makedirs(out, exist_ok=True)
-        with open(os.path.join(out, 'latest.md'), 'w', encoding='utf-8') as f:
-            f.write('# ember vs PyTorch\n\n' + table + '\n')
-        with open(os.path.join(out, 'latest.json'), 'w', encoding='utf-8') as f:
-            json.dump(report, f, indent=2)
+        save(report, table, args.out)
     return 0
 
 
