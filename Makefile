@@ -22,7 +22,11 @@ demo: $(VENV)/.installed-runtime
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest -n 2 tests
 
-bench: $(VENV)/.installed-dev
+$(VENV)/.installed-bench: $(VENV)/.installed-dev
+	$(PIP) install --quiet -e '.[bench]'
+	touch $@
+
+bench: $(VENV)/.installed-bench
 	$(PY) -m benchmarks
 
 lint: $(VENV)/.installed-dev
