@@ -5,6 +5,7 @@ tensor(5.)
 """
 from __future__ import annotations
 
+from ._backend import namespace
 from ._ops.linalg import matmul
 from ._ops.linalg_decomp import LinAlgError, cholesky_ex, det, eigh, eigvalsh, inv, inv_ex, slogdet, solve, svdvals
 from ._ops.linalg_lstsq import lstsq, matrix_power, matrix_rank, multi_dot, pinv, tensorinv, tensorsolve
@@ -37,7 +38,7 @@ def _diagonal_copy(A, offset, dim1, dim2):
         raise RuntimeError(f'diagonal dimensions cannot be identical {dim1}, {dim2}')
     rows, cols = A.shape[d1], A.shape[d2]
     size = max(0, min(rows - max(-offset, 0), cols - max(offset, 0)))
-    xp = A._data.__array_namespace__() if hasattr(A._data, '__array_namespace__') else __import__('numpy')
+    xp = namespace(A.device)  # cupy.ndarray has no __array_namespace__
     pick_rows = xp.zeros((rows, size), dtype=A._data.dtype)
     pick_cols = xp.zeros((cols, size), dtype=A._data.dtype)
     for k in range(size):

@@ -26,7 +26,7 @@ import zipfile
 import numpy
 
 from . import _dtype as dt
-from ._backend import to_device
+from ._backend import cuda_available, device_of, namespace, to_device
 from ._device import device as _device
 from ._size import Size
 from ._tensor import Tensor
@@ -57,10 +57,10 @@ class _Global:
 
 
 class _StorageRef:
-    __slots__ = ('array', 'dtype', 'key')
+    __slots__ = ('array', 'dtype', 'key', 'location')
 
-    def __init__(self, array, dtype, key):
-        self.array, self.dtype, self.key = array, dtype, key
+    def __init__(self, array, dtype, key, location='cpu'):
+        self.array, self.dtype, self.key, self.location = array, dtype, key, location
 
 
 _REBUILD_TENSOR = _Global('torch._utils', '_rebuild_tensor_v2')
@@ -79,7 +79,7 @@ class _Pickler(pickle._Pickler):
 
     def persistent_id(self, obj):
         if isinstance(obj, _StorageRef):
-            return ('storage', _Global('torch', _STORAGE_NAMES[obj.dtype]), obj.key, 'cpu', obj.array.size)
+            return ('storage', _Global('torch', _STORAGE_NAMES[obj.dtype]), obj.key, obj.location, obj.array.size)
         return None
 
     def reducer_override(self, obj):
@@ -131,7 +131,7 @@ class _Pickler(pickle._Pickler):
         if shareable:
             ref = self._storage_keys.get(id(root))
             if ref is None:
-                ref = _StorageRef(root.reshape(-1), tensor._dtype, str(len(self._records)))
+                ref = _StorageRef(root.reshape(-1), tensor._dtype, str(len(self._records)), str(tensor.device))
                 self._records[ref.key] = ref.array
                 self._storage_keys[id(root)] = ref
                 self._keepalive.append(root)
@@ -140,7 +140,7 @@ class _Pickler(pickle._Pickler):
         ref = self._storage_keys.get(id(array))
         if ref is None:
             contiguous = numpy.ascontiguousarray(array)
-            ref = _StorageRef(contiguous.reshape(-1), tensor._dtype, str(len(self._records)))
+            ref = _StorageRef(contiguous.reshape(-1), tensor._dtype, str(len(self._records)), str(tensor.device))
             self._records[ref.key] = ref.array
             self._storage_keys[id(array)] = ref
             self._keepalive.append(array)
@@ -247,13 +247,14 @@ def safe_globals(safe_globals):
 def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad=False, backward_hooks=None,
                        metadata=None):
     item = storage.itemsize
+    xp = numpy if type(storage) is numpy.ndarray else namespace(device_of(storage))  # a storage mapped to a GPU
     if len(size) == 0:
         array = storage[storage_offset:storage_offset + 1].reshape(())
     elif any(s == 0 for s in size):
-        array = numpy.empty(tuple(size), dtype=storage.dtype)
+        array = xp.empty(tuple(size), dtype=storage.dtype)
     else:
-        array = numpy.lib.stride_tricks.as_strided(storage[storage_offset:], shape=tuple(size),
-                                                   strides=tuple(s * item for s in stride))
+        array = xp.lib.stride_tricks.as_strided(storage[storage_offset:], shape=tuple(size),
+                                                strides=tuple(s * item for s in stride))
     t = Tensor._make(array)
     if requires_grad:
         t.requires_grad_(True)
@@ -367,27 +368,37 @@ class _Unpickler(pickle.Unpickler):
             dtype = storage_type.dtype if isinstance(storage_type, _StorageType) else dt.uint8
             raw = self._archive.read(f'{self._prefix}/data/{key}')
             storage = numpy.frombuffer(bytearray(raw), dtype=dtype.np.newbyteorder('<')).astype(dtype.np, copy=False)
+            target = _storage_target(str(location), self._map_location)
+            if target.type != 'cpu':
+                storage = to_device(storage, target)
             self._storages[key] = storage
         return storage
 
 
+_NO_CUDA = ('Attempting to deserialize object on a CUDA device but torch.cuda.is_available() is False. If you are '
+            'running on a CPU-only machine, please use torch.load with map_location=torch.device(\'cpu\') to map '
+            'your storages to the CPU.')
+
+
+def _storage_target(location, map_location):
+    """The device a storage saved at ``location`` loads onto: PyTorch's rules for a str, device or dict
+    ``map_location`` (a callable one is applied to the loaded tensors, see ``_map_tensor``)."""
+    if isinstance(map_location, dict):
+        location = map_location.get(location, location)
+    elif isinstance(map_location, (str, _device)):
+        location = map_location
+    target = _device(location)
+    if target.type == 'cuda' and not cuda_available():
+        raise RuntimeError(_NO_CUDA)
+    return target
+
+
 def _map_tensor(obj, map_location):
-    if map_location is None:
-        return obj
+    if map_location is None or isinstance(map_location, (str, _device, dict)):
+        return obj  # storages were placed while loading
     if isinstance(obj, Tensor):
-        target = map_location
-        if callable(map_location) and not isinstance(map_location, (str, _device)):
-            result = map_location(obj, 'cpu')
-            return obj if result is None else result
-        if isinstance(map_location, dict):
-            target = map_location.get('cpu', None)
-            if target is None:
-                return obj
-        moved = obj.to(_device(target)) if _device(target) != obj.device else obj
-        if moved is not obj and obj._is_param:
-            from .nn.parameter import Parameter  # noqa: PLC0415
-            moved = Parameter(moved, obj._requires_grad)
-        return moved
+        result = map_location(obj, 'cpu')
+        return obj if result is None else result
     if isinstance(obj, collections.OrderedDict):
         out = collections.OrderedDict((k, _map_tensor(v, map_location)) for k, v in obj.items())
         if hasattr(obj, '_metadata'):

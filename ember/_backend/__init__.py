@@ -46,18 +46,22 @@ def namespace(dev: device):
 
 
 def device_of(array) -> device:
-    """The ember device an array lives on."""
-    if isinstance(array, numpy.ndarray):
+    """The ember device an array lives on (an exact ``numpy.ndarray`` is host memory; anything else is a device
+    array with ``.device.id``, as CuPy's, or a test double subclassing ndarray)."""
+    if type(array) is numpy.ndarray:
         return CPU
-    return device('cuda', int(array.device.id))
+    index = getattr(getattr(array, 'device', None), 'id', None)
+    if index is None:  # a host ndarray subclass (numpy.memmap, ...): NumPy 2 says device 'cpu'
+        return CPU
+    return device('cuda', int(index))
 
 
 def to_device(array, dev: device):
     """Copy an array onto a device (a no-op when it is already there)."""
     if dev.type == 'cpu':
-        if isinstance(array, numpy.ndarray):
+        if type(array) is numpy.ndarray:
             return array
-        return array.get()
+        return array.get() if device_of(array).type == 'cuda' else numpy.asarray(array)
     cp = cupy()
     with cp.cuda.Device(dev.index or 0):
         return cp.asarray(array)

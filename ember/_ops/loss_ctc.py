@@ -171,7 +171,7 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     lp = log_probs if batched else log_probs.unsqueeze(1)
     in_lens, _ = _lengths(input_lengths, 'input_lengths')
     tg_lens, _ = _lengths(target_lengths, 'target_lengths')
-    tg = targets._data if isinstance(targets._data, numpy.ndarray) else targets._data.get()
+    tg = targets._data if type(targets._data) is numpy.ndarray else targets._data.get()
     if not batched:
         tg = tg.reshape(1, -1)  # an unbatched target sequence is a batch of one padded row
     steps, batch, classes = lp._data.shape
@@ -211,7 +211,7 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     if reduction == 'sum':
         return out.sum()
     divisor = numpy.maximum(numpy.asarray(tg_lens, dtype=numpy.float64), 1).astype(out._dtype.np)
-    divisor = Tensor._make(divisor if isinstance(out._data, numpy.ndarray) else _to_xp(out._data, divisor))
+    divisor = Tensor._make(divisor if type(out._data) is numpy.ndarray else _to_xp(out._data, divisor))
     return (out / divisor).mean()
 
 

@@ -117,7 +117,7 @@ def _const_like(t, array):
 
 def _host(t):
     data = t._data
-    return data if isinstance(data, numpy.ndarray) else data.get()
+    return data if type(data) is numpy.ndarray else data.get()
 
 
 def _type_word(d):
@@ -587,7 +587,7 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
 def _one_hot_const(target_host, classes, like):
     """A constant (N, C) one-hot matrix of ``like``'s dtype and device."""
     array = (target_host.reshape(-1, 1) == numpy.arange(classes)).astype(like._dtype.np)
-    if not isinstance(like._data, numpy.ndarray):
+    if type(like._data) is not numpy.ndarray:
         from .._backend import cupy  # noqa: PLC0415
         array = cupy().asarray(array)
     return _const_like(like, array)
@@ -672,7 +672,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
 
 
 def _to_device(array, like):
-    if isinstance(like._data, numpy.ndarray):
+    if type(like._data) is numpy.ndarray:
         return array
     from .._backend import cupy  # noqa: PLC0415
     return cupy().asarray(array)

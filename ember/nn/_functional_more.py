@@ -43,7 +43,8 @@ def _embedding_renorm(weight, indices_host, max_norm, norm_type):
         return
     with no_grad():
         data = weight._data
-        xp = numpy if weight.is_cpu else __import__('cupy')
+        from .._backend import namespace  # noqa: PLC0415
+        xp = namespace(weight.device)
         index = xp.asarray(rows)
         selected = data[index]
         norms = xp.linalg.norm(selected.astype('float64'), ord=norm_type, axis=1)
