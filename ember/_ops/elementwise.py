@@ -62,6 +62,37 @@ def _promote(a, b):
     return a, b
 
 
+def _same_kind(tensor, other):
+    """NOTE [ Dunder fast path ]: whether ``_promote(tensor, other)`` would return both unchanged, in the common
+    cases only: another Tensor of the same dtype, or a python scalar that doesn't upcast a NumPy-native dtype."""
+    cls = type(other)
+    if cls is type(tensor):
+        return other._dtype is tensor._dtype
+    kind = _SCALAR_KIND.get(cls)
+    return kind is not None and kind <= tensor._dtype._kind and tensor._dtype is not dt.bfloat16
+
+
+def _plain_sub(tensor, other):
+    """``_same_kind`` for subtraction, which refuses bool operands (``_check_sub``)."""
+    cls = type(other)
+    if cls is type(tensor):
+        return other._dtype is tensor._dtype and tensor._dtype is not dt.bool
+    kind = _SCALAR_KIND.get(cls)
+    return kind is not None and 0 < kind <= tensor._dtype._kind and tensor._dtype is not dt.bfloat16
+
+
+def _check_sub(a, b):
+    """PyTorch's errors for subtraction with bool operands (a python bool counts as one)."""
+    a_bool = a is True or a is False or getattr(a, '_dtype', None) is dt.bool
+    b_bool = b is True or b is False or getattr(b, '_dtype', None) is dt.bool
+    if a_bool and b_bool:
+        raise RuntimeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or '
+                           '`logical_xor()` operator instead.')
+    if a_bool or b_bool:
+        raise RuntimeError('Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to '
+                           'invert a mask, use the `~` or `logical_not()` operator instead.')
+
+
 def _broadcast_failure(error, *arrays):
     """PyTorch's RuntimeError for operands whose shapes don't broadcast (NumPy raises ValueError); else ``error``."""
     shapes = [tuple(getattr(x, 'shape', ())) for x in arrays]
@@ -101,6 +132,10 @@ class Add(Primitive):
     def backward(ctx, grad):
         return grad, grad
 
+    @staticmethod
+    def backward_array(ctx, grad):
+        return grad, grad
+
 
 class Sub(Primitive):
     @staticmethod
@@ -113,6 +148,10 @@ class Sub(Primitive):
     @staticmethod
     def backward(ctx, grad):
         return grad, -grad
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        return grad, (-grad if ctx.needs_input_grad[1] else None)
 
 
 class Mul(Primitive):
@@ -129,6 +168,14 @@ class Mul(Primitive):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
         return (grad * _conj(b) if need_a else None), (grad * _conj(a) if need_b else None)
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        a, b = ctx._saved_arrays()
+        if not _real_operands(grad, a, b):
+            return NotImplemented
+        need_a, need_b = ctx.needs_input_grad
+        return (grad * b if need_a else None), (grad * a if need_b else None)
 
 
 class Div(Primitive):
@@ -148,6 +195,14 @@ class Div(Primitive):
         grad_b = -grad * _conj(a) / _conj(b * b) if need_b else None
         return grad_a, grad_b
 
+    @staticmethod
+    def backward_array(ctx, grad):
+        a, b = ctx._saved_arrays()
+        if not _real_operands(grad, a, b):
+            return NotImplemented
+        need_a, need_b = ctx.needs_input_grad
+        return (grad / b if need_a else None), (-grad * a / (b * b) if need_b else None)
+
 
 class Neg(Primitive):
     @staticmethod
@@ -159,6 +214,10 @@ class Neg(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
+        return -grad
+
+    @staticmethod
+    def backward_array(ctx, grad):
         return -grad
 
 
@@ -197,6 +256,15 @@ class Pow(Primitive):
             grad_b = grad * _where((base == 0) & (b >= 0), 0., out * base.log())
         return grad_a, grad_b
 
+    @staticmethod
+    def backward_array(ctx, grad):
+        a, b, out = ctx._saved_arrays()
+        if type(b) is not builtins.int and type(b) is not builtins.float or not _real_operands(grad, a, out):
+            return NotImplemented  # tensor exponents and scalar bases take the Tensor formula
+        if b == 0:
+            return grad * 0, None
+        return grad * b * ctx.xp.power(a, b - 1), None  # what ``a ** (b - 1)`` computes in the Tensor formula
+
 
 def _int_power(xp, a, b):
     """Integer powers; negative exponents give PyTorch's results (0, or +/-1 for bases +/-1) where NumPy raises."""
@@ -204,7 +272,10 @@ def _int_power(xp, a, b):
         if b < 0:
             raise RuntimeError('Integers to negative integer powers are not allowed.')
         return xp.power(a, b)
-    if getattr(a, 'dtype', None) is not None and a.dtype.kind == 'b' and b.dtype.kind == 'b':
+    if type(b) is builtins.bool:  # NumPy's bool power gives int8; PyTorch keeps the tensor's dtype
+        return xp.power(a, b).astype(a.dtype, copy=False)
+    if (type(a) is builtins.bool or getattr(a, 'dtype', None) is not None and a.dtype.kind == 'b') and \
+            b.dtype.kind == 'b':
         raise NotImplementedError('"pow" not implemented for \'Bool\'')
     negative = xp.asarray(b) < 0
     if not negative.any():
@@ -214,6 +285,19 @@ def _int_power(xp, a, b):
     odd = xp.remainder(b, 2) != 0
     special = xp.where(base == 1, 1, xp.where(base == -1, xp.where(odd, -1, 1), 0))
     return xp.where(negative, special, out).astype(out.dtype)
+
+
+def _real_operands(grad, a, b):
+    """Whether an array backward computes exactly what the Tensor formula would: a real NumPy-native float gradient
+    (no conj, no bfloat16) and operands of its dtype or python real scalars (NOTE [ Array backward ])."""
+    dtype = grad.dtype
+    if dtype.kind != 'f':
+        return False
+    for x in (a, b):
+        if x is not None and type(x) is not builtins.float and type(x) is not builtins.int and \
+                getattr(x, 'dtype', None) != dtype:
+            return False
+    return True
 
 
 def _where(cond, a, b):
@@ -242,10 +326,8 @@ def add(input, other, *, alpha=1, out=None):
 
 def sub(input, other, *, alpha=1, out=None):
     """``input - alpha * other``."""
+    _check_sub(input, other)
     other = _as_operand(other, 'sub')
-    if getattr(input, '_dtype', None) is dt.bool and getattr(other, '_dtype', None) is dt.bool:
-        raise RuntimeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or '
-                           '`logical_xor()` operator instead.')
     if alpha != 1:
         other = other * alpha
     a, b = _promote(input, other)
@@ -257,6 +339,7 @@ subtract = sub
 
 def rsub(input, other, *, alpha=1):
     """``other - alpha * input``."""
+    _check_sub(other, input)
     return sub(_as_operand(other, 'rsub'), input, alpha=alpha) if hasattr(other, '_dtype') else \
         (-input if alpha == 1 else input * -alpha) + other
 
@@ -330,6 +413,11 @@ class Exp(Primitive):
         out, = ctx.saved_tensors
         return grad * _conj(out)
 
+    @staticmethod
+    def backward_array(ctx, grad):
+        out, = ctx._saved_arrays()
+        return grad * out if _real_operands(grad, out, None) else NotImplemented
+
 
 class Log(Primitive):
     @staticmethod
@@ -341,6 +429,11 @@ class Log(Primitive):
     def backward(ctx, grad):
         x, = ctx.saved_tensors
         return grad / _conj(x)
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        x, = ctx._saved_arrays()
+        return grad / x if _real_operands(grad, x, None) else NotImplemented
 
 
 def _float_unary(op, input):
@@ -374,6 +467,8 @@ class ElementwiseMethods(UnaryMethods, ArithmeticMethods, SelectMethods, Compare
     __slots__ = ()
 
     def __add__(self, other):
+        if _same_kind(self, other):  # NOTE [ Dunder fast path ]
+            return Add.apply(self, other)
         try:
             other = _as_operand(other, 'add')
         except TypeError:
@@ -382,9 +477,13 @@ class ElementwiseMethods(UnaryMethods, ArithmeticMethods, SelectMethods, Compare
         return Add.apply(a, b)
 
     def __radd__(self, other):
+        if _same_kind(self, other):
+            return Add.apply(self, other)
         return add(self, other)
 
     def __sub__(self, other):
+        if _plain_sub(self, other):  # NOTE [ Dunder fast path ]
+            return Sub.apply(self, other)
         try:
             other = _as_operand(other, 'sub')
         except TypeError:
@@ -392,10 +491,15 @@ class ElementwiseMethods(UnaryMethods, ArithmeticMethods, SelectMethods, Compare
         return sub(self, other)
 
     def __rsub__(self, other):
+        if _plain_sub(self, other):
+            return Sub.apply(other, self)
+        _check_sub(other, self)
         a, b = _promote(_as_operand(other, 'sub'), self)
         return Sub.apply(a, b)
 
     def __mul__(self, other):
+        if _same_kind(self, other):
+            return Mul.apply(self, other)
         try:
             other = _as_operand(other, 'mul')
         except TypeError:
@@ -406,6 +510,8 @@ class ElementwiseMethods(UnaryMethods, ArithmeticMethods, SelectMethods, Compare
     __rmul__ = __mul__
 
     def __truediv__(self, other):
+        if self._dtype._kind >= 2 and _same_kind(self, other):
+            return Div.apply(self, other)
         try:
             other = _as_operand(other, 'div')
         except TypeError:
@@ -414,6 +520,8 @@ class ElementwiseMethods(UnaryMethods, ArithmeticMethods, SelectMethods, Compare
         return Div.apply(a, b)
 
     def __rtruediv__(self, other):
+        if self._dtype._kind >= 2 and _same_kind(self, other):
+            return Div.apply(other, self)
         a, b = _to_float(_as_operand(other, 'div'), self)
         return Div.apply(a, b)
 
@@ -421,6 +529,8 @@ class ElementwiseMethods(UnaryMethods, ArithmeticMethods, SelectMethods, Compare
         return Neg.apply(self)
 
     def __pow__(self, exponent):
+        if _same_kind(self, exponent):
+            return Pow.apply(self, exponent)
         try:
             exponent = _as_operand(exponent, 'pow')
         except TypeError:

@@ -6,15 +6,29 @@ gradients for ``autograd.grad``, freeing saved tensors unless ``retain_graph``, 
 
 Ready nodes run in decreasing creation order (PyTorch's priority by sequence number), so hooks fire in PyTorch's
 order; a leaf's ``AccumulateGrad`` runs as soon as all its gradients have arrived.
+
+NOTE [ Array backward ]
+Without ``create_graph`` (and outside anomaly mode) a primitive may define ``backward_array(ctx, *grad_arrays)``: the
+same formula as its ``backward`` on raw arrays (same ufuncs in the same order, so the same bits), or
+``NotImplemented`` to decline (complex, bfloat16, mixed dtypes). Gradient buffers then hold raw arrays between such
+nodes; anything that needs Tensors (hooks, ``autograd.grad``'s captures, leaves, other nodes, un-broadcasting and
+dtype casts) wraps them first. ``ARRAY_BACKWARD = False`` turns the path off (tests compare the two).
 """
 from __future__ import annotations
 
 from heapq import heappop, heappush
 from sys import getrefcount
 
+import numpy
+
 from . import function as _function
 from .function import AccumulateGrad
 from .grad_mode import _State
+
+
+ARRAY_BACKWARD = True  # NOTE [ Array backward ]
+_generic = numpy.generic
+_ndarray = numpy.ndarray
 
 
 class _Anomaly:
@@ -68,6 +82,8 @@ def run_backward(roots, retain_graph, create_graph, inputs=None, accumulate=True
 
     prev_mode = _State.enabled
     _State.enabled = create_graph
+    make = Tensor._make
+    arrays_ok = ARRAY_BACKWARD and not create_graph and not _Anomaly.enabled  # NOTE [ Array backward ]
     try:
         nxt = None  # the only ready node, kept out of the heap (a chain never touches the heap)
         while True:
@@ -81,15 +97,19 @@ def run_backward(roots, retain_graph, create_graph, inputs=None, accumulate=True
             grads = buffers.pop(node, None)
             children = node.next_functions
             if grads is not None:
-                if node._pre_hooks is not None or node._retain_hooks is not None:
-                    grads = _run_tensor_hooks(node, grads)
+                if node._has_hooks and (node._pre_hooks is not None or node._retain_hooks is not None):
+                    grads = _run_tensor_hooks(node, _wrap(grads, make) if arrays_ok else grads)
                 if capture is not None and node in capture:
+                    if arrays_ok:
+                        grads = _wrap(grads, make)
                     for nr, i in capture[node]:
                         results[i] = grads[nr]
                 if type(node) is AccumulateGrad:
                     if accumulate and (capture is None or node in capture):
                         leaf_grad = grads[0]
                         grads = in_grads = grad = None  # drop the engine's other references (see _accumulate)
+                        if not isinstance(leaf_grad, Tensor):
+                            leaf_grad = make(leaf_grad)
                         _accumulate(node, leaf_grad, create_graph)
                         leaf_grad = None
                     continue
@@ -103,26 +123,47 @@ def run_backward(roots, retain_graph, create_graph, inputs=None, accumulate=True
                         if count == 0:
                             heappush(ready, (-child._seq, child))
                 continue
-            if node._node_pre_hooks:
-                for hook in list(node._node_pre_hooks):
-                    new = hook(tuple(grads))
-                    if new is not None:
-                        grads = list(new)
-            if _Anomaly.enabled:
-                in_grads = _call_with_anomaly(node, grads)
-            elif node._primitive:  # Primitive._call_backward, inlined
-                in_grads = node.backward(node, *grads)
+            as_arrays = False
+            if arrays_ok:
+                fast = node.backward_array if node._primitive and not node._has_hooks else None
+                if fast is not None:
+                    if len(grads) == 1:
+                        g = grads[0]
+                        in_grads = fast(node, g._data if isinstance(g, Tensor) else g)
+                        g = None
+                    else:
+                        in_grads = fast(node, *[g._data if isinstance(g, Tensor) else g for g in grads])
+                    if in_grads is not NotImplemented:
+                        as_arrays = True
+                if not as_arrays:
+                    grads = _wrap(grads, make)
+            if as_arrays:
                 if type(in_grads) is not tuple:
                     in_grads = (in_grads,)
                 positions = node._tensor_positions
                 if positions is not None:
                     in_grads = tuple([in_grads[i] for i in positions])
             else:
-                in_grads = node._call_backward(grads)
+                if node._node_pre_hooks:
+                    for hook in list(node._node_pre_hooks):
+                        new = hook(tuple(grads))
+                        if new is not None:
+                            grads = list(new)
+                if _Anomaly.enabled:
+                    in_grads = _call_with_anomaly(node, grads)
+                elif node._primitive:  # Primitive._call_backward, inlined
+                    in_grads = node.backward(node, *grads)
+                    if type(in_grads) is not tuple:
+                        in_grads = (in_grads,)
+                    positions = node._tensor_positions
+                    if positions is not None:
+                        in_grads = tuple([in_grads[i] for i in positions])
+                else:
+                    in_grads = node._call_backward(grads)
             if len(in_grads) != len(children):
                 raise RuntimeError(f'function {node.name()} returned an incorrect number of gradients (expected '
                                    f'{len(children)}, got {len(in_grads)})')
-            if node._hooks:
+            if not as_arrays and node._hooks:
                 for hook in list(node._hooks):
                     new = hook(tuple(in_grads), tuple(grads))
                     if new is not None:
@@ -135,14 +176,12 @@ def run_backward(roots, retain_graph, create_graph, inputs=None, accumulate=True
                 if child is not None:
                     grad = in_grads[i]
                     if grad is not None:
-                        if type(grad) is not Tensor and not isinstance(grad, Tensor):
-                            raise TypeError(f'function {node.name()} returned a gradient of type '
-                                            f'{type(grad).__name__} for input {i}, expected a Tensor or None')
                         shape, dtype = meta[i]
-                        if grad._data.shape != shape:
-                            grad = _sum_to(grad, shape, node, i)
-                        if grad._dtype is not dtype:
-                            grad = grad.to(dtype)
+                        if type(grad) is _ndarray:
+                            if not as_arrays or grad.shape != shape or grad.dtype is not dtype.np:
+                                grad = _check_grad(grad, shape, dtype, node, i, as_arrays)
+                        elif type(grad) is not Tensor or grad._data.shape != shape or grad._dtype is not dtype:
+                            grad = _check_grad(grad, shape, dtype, node, i, as_arrays)
                         buf = buffers.get(child)
                         if buf is None:
                             if child._num_outputs == 1:
@@ -193,8 +232,45 @@ def _to_execute(deps, capture):
     return execute
 
 
+def _check_grad(grad, shape, dtype, node, index, as_arrays):
+    """A gradient for input ``index`` of ``node`` with that input's shape and dtype (un-broadcast and cast as
+    needed); raw arrays are accepted only from an array backward (NOTE [ Array backward ])."""
+    Tensor = _function._Tensor
+    if not isinstance(grad, Tensor):
+        if not as_arrays:
+            raise TypeError(f'function {node.name()} returned a gradient of type {type(grad).__name__} for input '
+                            f'{index}, expected a Tensor or None')
+        if isinstance(grad, _generic):  # a NumPy scalar from a 0-dim ufunc
+            grad = numpy.asarray(grad)
+        if grad.shape == shape and grad.dtype == dtype.np:
+            return grad
+        grad = Tensor._make(grad)  # un-broadcasting and casts take the Tensor path
+    if grad._data.shape != shape:
+        grad = _sum_to(grad, shape, node, index)
+    if grad._dtype is not dtype:
+        grad = grad.to(dtype)
+    return grad
+
+
+def _wrap(grads, make):
+    """A node's incoming gradients as Tensors (the buffers may hold raw arrays: NOTE [ Array backward ])."""
+    Tensor = _function._Tensor
+    for g in grads:
+        if g is not None and not isinstance(g, Tensor):
+            return [g if g is None or isinstance(g, Tensor) else make(g) for g in grads]
+    return grads
+
+
 def _add(a, b, create_graph):
     """Sum two gradients for the same edge (out of place: either may be referenced elsewhere)."""
+    Tensor = _function._Tensor
+    if not isinstance(a, Tensor):
+        if not isinstance(b, Tensor):  # two raw arrays (NOTE [ Array backward ])
+            data = a + b
+            return data if type(data) is type(a) else _function._xp_of(a).asarray(data)
+        a = Tensor._make(a)
+    elif not isinstance(b, Tensor):
+        b = Tensor._make(b)
     if create_graph or a._requires_grad or b._requires_grad:
         return a + b
     data = a._data + b._data

@@ -41,6 +41,7 @@ class Node:
     _retain_hooks = None   # {output_nr: hook}: retain_grad, run after the other tensor hooks (as PyTorch does)
     _hooks = None          # node post hooks: hook(grad_inputs, grad_outputs)
     _node_pre_hooks = None  # node pre hooks: hook(grad_outputs)
+    _has_hooks = False     # set once any of the four above is registered (the engine's fast paths skip the rest)
     _num_outputs = 1
     _seq = 0
     _primitive = False
@@ -63,6 +64,7 @@ class Node:
         """``hook(grad_inputs, grad_outputs)`` runs after this node's backward; may return new grad_inputs."""
         if self._hooks is None:
             self._hooks = []
+        self._has_hooks = True
         self._hooks.append(hook)
         return _RemovableHandle(self._hooks, hook)
 
@@ -70,12 +72,14 @@ class Node:
         """``hook(grad_outputs)`` runs before this node's backward; may return new grad_outputs."""
         if self._node_pre_hooks is None:
             self._node_pre_hooks = []
+        self._has_hooks = True
         self._node_pre_hooks.append(hook)
         return _RemovableHandle(self._node_pre_hooks, hook)
 
     def _register_tensor_hook(self, output_nr, hook):
         if self._pre_hooks is None:
             self._pre_hooks = {}
+        self._has_hooks = True
         hooks = self._pre_hooks.setdefault(output_nr, [])
         hooks.append(hook)
         return _RemovableHandle(hooks, hook)
@@ -83,6 +87,7 @@ class Node:
     def _register_retain_hook(self, output_nr, hook):
         if self._retain_hooks is None:
             self._retain_hooks = {}
+        self._has_hooks = True
         self._retain_hooks[output_nr] = hook
 
     def _release(self):
@@ -195,6 +200,32 @@ class _Ctx(Node):
 
     saved_variables = saved_tensors
 
+    def _saved_arrays(self):
+        """``saved_tensors`` as raw arrays (python scalars stay scalars), with the same checks: for the array
+        backward of primitives (NOTE [ Array backward ] in engine.py)."""
+        saved = self._saved
+        if saved is None:
+            raise RuntimeError(_FREED)
+        out = []
+        for entry in saved:
+            if entry is None:
+                out.append(None)
+                continue
+            kind = entry[0]
+            if kind == 'in':
+                tensor = entry[1]
+                if tensor._version_counter[0] != entry[2]:
+                    _raise_modified(tensor, tensor._version_counter[0], entry[2])
+                out.append(tensor._data)
+            elif kind == 'out':
+                _, nr, array, counter, version = entry
+                if counter[0] != version:
+                    raise RuntimeError(_modified_message(array, counter[0], version, nr, self))
+                out.append(array)
+            else:
+                out.append(entry[1])
+        return out
+
     def _release(self):
         if self._saved:
             self._saved = None
@@ -202,6 +233,33 @@ class _Ctx(Node):
     def _pack(self, tensors, outputs):
         """Turn what forward asked to save into entries that don't keep outputs alive (NOTE [ Saved tensors ])."""
         values = self.__dict__.pop('_to_save')
+        n = len(values)
+        if n == 2 and tensors:  # fast paths for what binary ops save: both inputs, or an input and a python scalar
+            a = tensors[0]
+            first, second = values
+            if first is a._data:
+                if len(tensors) == 2:
+                    b = tensors[1]
+                    if second is b._data and second is not first:
+                        self._saved = (('in', a, a._version_counter[0]), ('in', b, b._version_counter[0]))
+                        return
+                elif type(second) in _SCALARS:
+                    self._saved = (('in', a, a._version_counter[0]), ('const', second))
+                    return
+            elif second is a._data and type(first) in _SCALARS and len(tensors) == 1:
+                self._saved = (('const', first), ('in', a, a._version_counter[0]))
+                return
+        elif n == 1 and len(tensors) == 1:  # unary ops: the input or the output
+            a = tensors[0]
+            value = values[0]
+            if value is a._data:
+                self._saved = (('in', a, a._version_counter[0]),)
+                return
+            out = outputs[0] if len(outputs) == 1 else None
+            if out is not None and value is not a and value is out._data:
+                counter = out._version_counter
+                self._saved = (('out', 0, value, counter, counter[0]),)
+                return
         entries = []
         for value in values:
             if value is None:
@@ -240,6 +298,8 @@ def _unpack(ctx, entry):
     value = entry[1]
     if isinstance(value, (int, float, complex)):  # python scalars (and bools) given to a primitive stay scalars
         return value
+    if isinstance(value, _generic):  # a NumPy / ml_dtypes scalar (bfloat16 operands): a 0-dim tensor
+        value = numpy.asarray(value)
     return _Tensor._make(value)
 
 
@@ -318,6 +378,7 @@ class Primitive(_Ctx, metaclass=_FunctionMeta):
 
     _primitive = True
     differentiable = True
+    backward_array = None     # optional array-level backward (NOTE [ Array backward ] in engine.py)
     _tensor_positions = None  # indices of the Tensor arguments, when some arguments are not Tensors
     xp = numpy                # the array module of the inputs (set on the ctx when it is not NumPy)
 
@@ -381,6 +442,27 @@ class Primitive(_Ctx, metaclass=_FunctionMeta):
                         return result
                     out = cls.forward(ctx, data_a, b, **kwargs)
                     return _Tensor._make(out) if type(out) is _ndarray else _wrap_other(out)
+            elif type(a) in _SCALARS and isinstance(b, _Tensor):  # reflected operators: 1 - x, 2 / x
+                data_b = b._data
+                if type(data_b) is _ndarray:
+                    if b._requires_grad and _State.enabled and cls.differentiable:
+                        ctx.needs_input_grad = _FALSE_TRUE
+                        out = cls.forward(ctx, a, data_b, **kwargs)
+                        if type(out) is not _ndarray:
+                            return _record_other(ctx, out, args)
+                        result = _Tensor._make(out)
+                        if result._dtype._kind >= 2:
+                            ctx._seq = next(_sequence)
+                            fn = b._grad_fn
+                            ctx.next_functions = (_NO_EDGE, (fn, b._output_nr) if fn is not None else _edge(b))
+                            ctx._input_meta = (None, (data_b.shape, b._dtype))
+                            result._requires_grad = True
+                            result._grad_fn = ctx
+                            if '_to_save' in ctx.__dict__:
+                                ctx._pack((b,), (result,))
+                        return result
+                    out = cls.forward(ctx, a, data_b, **kwargs)
+                    return _Tensor._make(out) if type(out) is _ndarray else _wrap_other(out)
         elif n == 1:
             a = args[0]
             if isinstance(a, _Tensor):
@@ -419,6 +501,7 @@ class Primitive(_Ctx, metaclass=_FunctionMeta):
 
 _NO_EDGE = (None, 0)
 _TRUE_FALSE = (True, False)
+_FALSE_TRUE = (False, True)
 _SCALARS = frozenset({int, float, bool, complex})
 
 
