@@ -526,7 +526,8 @@ def _apply_general(cls, ctx, args, kwargs):
     Tensor = _Tensor
     tensors, arrays = [], []
     requires = False
-    xp = None
+    xp = None          # the device namespace, when a tensor lives off the host
+    host_dims = False  # a host tensor with dims: it cannot join device tensors (a 0-dim one is a scalar, as in torch)
     for a in args:
         if isinstance(a, Tensor):
             tensors.append(a)
@@ -534,13 +535,17 @@ def _apply_general(cls, ctx, args, kwargs):
             arrays.append(data)
             if a._requires_grad:
                 requires = True
-            if xp is None:
-                xp = numpy if type(data) is _ndarray else _array_module(data)
-            elif (xp is numpy) != (type(data) is _ndarray) and data.ndim:
-                _raise_device_mismatch(cls, tensors)
+            if type(data) is not _ndarray:
+                if xp is None:
+                    xp = _array_module(data)
+            elif data.ndim:
+                host_dims = True
         else:
             arrays.append(a)
-    if xp is not None and xp is not numpy:
+    if xp is not None:
+        if host_dims:
+            _raise_device_mismatch(cls, tensors)
+        arrays = [xp.asarray(a) if type(a) is _ndarray else a for a in arrays]
         ctx.xp = xp
     if requires and _State.enabled and cls.differentiable:
         ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
@@ -711,8 +716,9 @@ def _raise_device_mismatch(cls, tensors):
         d = str(t.device)
         if d not in devices:
             devices.append(d)
+    devices.sort(key=lambda d: d == 'cpu')  # PyTorch names the accelerator first, whatever the argument order
     raise RuntimeError(f'Expected all tensors to be on the same device, but found at least two devices, '
-                       f'{devices[-1]} and {devices[0]}! (when checking argument for {cls.__name__.lower()})')
+                       f'{devices[0]} and {devices[1]}!')
 
 
 _ONCE_DIFFERENTIABLE = 'trying to differentiate twice a function that was marked with @once_differentiable'
