@@ -178,13 +178,21 @@ class Tensor(ElementwiseMethods, ReductionMethods, ReductionSortMethods, ShapeMe
         return strides[_wrap_dim(dim, self._data.ndim, 'stride')]
 
     def storage_offset(self) -> int:
-        base = self._data
-        while getattr(base, 'base', None) is not None and hasattr(base.base, 'ctypes'):
-            base = base.base
-        if base is self._data:
+        data = self._data
+        array_type = _ndarray if isinstance(data, _ndarray) else type(data)
+        base = data
+        while True:  # up the chain of views to the owner; NumPy's as_strided hides its source behind a DummyArray
+            parent = getattr(base, 'base', None)
+            if parent is not None and not isinstance(parent, array_type):
+                parent = getattr(parent, 'base', None)
+            if not isinstance(parent, array_type):
+                break
+            base = parent
+        if base is data:
             return 0
-        return (self._data.__array_interface__['data'][0] - base.__array_interface__['data'][0]) // \
-            self._dtype.itemsize
+        if type(data) is _ndarray:
+            return (data.__array_interface__['data'][0] - base.__array_interface__['data'][0]) // data.itemsize
+        return (data.data.ptr - base.data.ptr) // data.itemsize
 
     def data_ptr(self) -> int:
         if type(self._data) is _ndarray:

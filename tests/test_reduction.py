@@ -87,7 +87,8 @@ def test_grad_fn_names():
 @pytest.mark.parametrize('call', [
     lambda x: x.prod(1), lambda x: x.prod(), lambda x: x.cumprod(1), lambda x: x.std(1), lambda x: x.var(0),
     lambda x: x.logsumexp(1), lambda x: x.max(1)[0], lambda x: x.sort(1)[0],
-    lambda x: x.mean(0), lambda x: ember.std_mean(x, 1)[0] + ember.std_mean(x, 1)[1]])
+    lambda x: x.mean(0), lambda x: ember.std_mean(x, 1)[0] + ember.std_mean(x, 1)[1],
+    lambda x: x.logcumsumexp(1), lambda x: x.logcumsumexp(0)])
 def test_gradgradcheck(call):
     x = ember.tensor(np.random.default_rng(0).uniform(0.5, 2, (3, 4)), requires_grad=True)
     assert ember.autograd.gradgradcheck(call, (x,))
@@ -141,3 +142,19 @@ def test_property_max_dim_values_indices(shape, data):
     ge, = ember.autograd.grad(ours.values.sum(), e)
     gt, = torch.autograd.grad(theirs.values.sum(), t)
     assert ge.tolist() == gt.tolist()
+
+
+@pytest.mark.parametrize('values, cotangent', [
+    ([0.3, 1.2, -0.4, 2.0], [1.0, -0.5, 0.7, -2.0]),  # mixed signs: each sign is a log-space running sum of its own
+    ([-1000., 0.5, 1000., -3.], [0.25, 0.0, -1.5, 3.0]),
+    ([-np.inf, 1.2, -np.inf, 0.5], [1.0, -0.5, 0.7, -2.0])])  # -inf: NaN where out is -inf, as in PyTorch
+def test_logcumsumexp_double_backward_matches_torch(values, cotangent):
+    e, t = _pair(np.array(values), requires_grad=True)
+    ge, gt = _pair(np.array(cotangent), requires_grad=True)
+    first_e, = ember.autograd.grad(e.logcumsumexp(0), e, ge, create_graph=True)
+    first_t, = torch.autograd.grad(t.logcumsumexp(0), t, gt, create_graph=True)
+    np.testing.assert_allclose(first_e.detach().numpy(), first_t.detach().numpy(), rtol=1e-12, equal_nan=True)
+    weights = np.array([0.5, -1.0, 2.0, 0.25])
+    second_e, = ember.autograd.grad((first_e * ember.tensor(weights)).sum(), e)
+    second_t, = torch.autograd.grad((first_t * torch.tensor(weights)).sum(), t)
+    np.testing.assert_allclose(second_e.numpy(), second_t.numpy(), rtol=1e-10, atol=1e-12, equal_nan=True)

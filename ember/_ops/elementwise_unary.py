@@ -15,7 +15,10 @@ __all__ = ['exp2', 'expm1', 'log2', 'log10', 'log1p', 'sqrt', 'rsqrt', 'sin', 'c
 import builtins
 import math
 
+import numpy
+
 from .. import _dtype as dt
+from . import elementwise_special as special
 from ..autograd.function import Primitive
 from .elementwise import Pow, _conj, _out
 from .inplace import _type_word, apply_inplace
@@ -65,99 +68,20 @@ def _zero_grad(grad, x, out):
 
 
 # ------------------------------------------------------------------------------------------------ special functions
-# NumPy has no erf/lgamma/digamma: on the CPU they go through the math module (exact to float64), element by element;
-# on CUDA through cupyx.scipy.special.
+# NumPy has no erf/lgamma/digamma: elementwise_special.py computes them over whole arrays (in float64, on any xp).
 
-def _scalar_map(xp, fn, x):
-    values = x.astype('float64').ravel().tolist()
-    return xp.asarray([fn(v) for v in values], dtype='float64').reshape(x.shape)
+_SPECIAL = {'erf': special.erf, 'erfc': special.erfc, 'erfinv': special.erfinv, 'gammaln': special.lgamma,
+            'digamma': special.digamma, 'polygamma1': special.trigamma}
 
 
 def _special(name):
+    """``compute(xp, x)`` for the special function ``name``, in ``x``'s dtype (computed in float64)."""
+    fn = _SPECIAL[name]
+
     def compute(xp, x):
-        if xp.__name__ != 'numpy':
-            from cupyx.scipy import special  # noqa: PLC0415
-            return getattr(special, name)(x)
-        return _SPECIAL[name](xp, x).astype(x.dtype)
+        with numpy.errstate(divide='ignore', invalid='ignore', over='ignore'):
+            return fn(xp, x.astype('float64').reshape(-1)).reshape(x.shape).astype(x.dtype, copy=False)
     return compute
-
-
-def _lgamma_scalar(v):
-    try:
-        return math.lgamma(v)
-    except ValueError:  # poles at non-positive integers
-        return math.inf
-
-
-def _erfinv(xp, y):
-    y = y.astype('float64')
-    # Giles' single-precision approximation, then two Newton steps on erf to reach double precision
-    w = -xp.log1p(-y * y)
-    small = w < 5.0
-    ws = w - 2.5
-    wl = xp.sqrt(xp.where(small, 5.0, w)) - 3.0
-    p_small = 2.81022636e-08
-    for c in (3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087, -0.00125372503, -0.00417768164,
-              0.246640727, 1.50140941):
-        p_small = c + p_small * ws
-    p_large = -0.000200214257
-    for c in (0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613, 0.00943887047,
-              1.00167406, 2.83297682):
-        p_large = c + p_large * wl
-    x = xp.where(small, p_small, p_large) * y
-    finite = xp.abs(y) < 1
-    safe = xp.where(finite, x, 0.0)
-    for _ in range(2):
-        err = _scalar_map(xp, math.erf, safe) - xp.where(finite, y, 0.0)
-        safe = safe - err / (_TWO_OVER_SQRT_PI * xp.exp(-safe * safe))
-    edge = xp.where(y == 1, xp.inf, xp.where(y == -1, -xp.inf, xp.nan))
-    return xp.where(finite, safe, edge)
-
-
-def _digamma(xp, x):
-    x = x.astype('float64')
-    reflect = x < 0.5
-    y = xp.where(reflect, 1.0 - x, x)
-    acc = xp.zeros_like(y)
-    for _ in range(10):
-        shift = y < 10.0
-        acc = acc - xp.where(shift, 1.0 / xp.where(shift, y, 1.0), 0.0)
-        y = xp.where(shift, y + 1.0, y)
-    z = 1.0 / (y * y)
-    series = xp.log(y) - 0.5 / y - z * (1 / 12 - z * (1 / 120 - z * (1 / 252 - z * (1 / 240 - z * (1 / 132)))))
-    result = acc + series
-    tan = xp.tan(math.pi * xp.where(reflect, x, 0.25))
-    result = xp.where(reflect, result - math.pi / tan, result)
-    pole = (x <= 0) & (x == xp.floor(x))
-    result = xp.where(pole, xp.nan, result)
-    return xp.where(x == 0, xp.where(xp.signbit(x), xp.inf, -xp.inf), result)
-
-
-def _trigamma(xp, x):
-    x = x.astype('float64')
-    reflect = x < 0.5
-    y = xp.where(reflect, 1.0 - x, x)
-    acc = xp.zeros_like(y)
-    for _ in range(10):
-        shift = y < 10.0
-        safe = xp.where(shift, y, 1.0)
-        acc = acc + xp.where(shift, 1.0 / (safe * safe), 0.0)
-        y = xp.where(shift, y + 1.0, y)
-    z = 1.0 / (y * y)
-    series = 1.0 / y + z / 2 + z / y * (1 / 6 - z * (1 / 30 - z * (1 / 42 - z * (1 / 30))))
-    result = acc + series
-    sin = xp.sin(math.pi * xp.where(reflect, x, 0.25))
-    return xp.where(reflect, math.pi ** 2 / (sin * sin) - result, result)
-
-
-_SPECIAL = {
-    'erf': lambda xp, x: _scalar_map(xp, math.erf, x),
-    'erfc': lambda xp, x: _scalar_map(xp, math.erfc, x),
-    'erfinv': _erfinv,
-    'gammaln': lambda xp, x: _scalar_map(xp, _lgamma_scalar, x),
-    'digamma': _digamma,
-    'polygamma1': _trigamma,
-}
 
 
 class Trigamma(Primitive):
@@ -168,10 +92,7 @@ class Trigamma(Primitive):
 
     @staticmethod
     def forward(ctx, x):
-        if ctx.xp.__name__ != 'numpy':
-            from cupyx.scipy import special  # noqa: PLC0415
-            return special.polygamma(1, x)
-        return _trigamma(ctx.xp, x).astype(x.dtype)
+        return _special('polygamma1')(ctx.xp, x)
 
 
 def _sigmoid(xp, x):

@@ -164,37 +164,50 @@ def cummin(input, dim, *, out=None):
 
 
 class Logcumsumexp(Primitive):
-    """``log(cumsum(exp(x)))`` along ``dim`` without overflow (``reverse``: from the end)."""
+    """``log(cumsum(exp(x)))`` along ``dim`` without overflow (``reverse``: from the end; ``mask``: an array, False
+    where an element is left out, as if it were -inf, which the backward itself uses)."""
 
     @staticmethod
-    def forward(ctx, x, *, dim, reverse=False):
+    def forward(ctx, x, *, dim, reverse=False, mask=None):
         xp = ctx.xp
-        ctx.dim, ctx.reverse = dim, reverse
+        ctx.dim, ctx.reverse, ctx.mask = dim, reverse, mask
+        a = x if mask is None else xp.where(mask, x, -xp.inf).astype(x.dtype, copy=False)
         if dim is None or not x.size:
-            out = x.copy()
+            out = a.copy()
         else:
-            a = _flip(xp, accumulate(xp, x), dim, reverse)
+            a = _flip(xp, accumulate(xp, a), dim, reverse)
             out = _flip(xp, _logaddexp_accumulate(xp, a, dim), dim, reverse).astype(x.dtype, copy=False)
         ctx.save_for_backward(x, out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
+        # NOTE [ logcumsumexp backward ]
+        # d/dx_i = sum_{j>=i} g_j exp(x_i - out_j), split by the sign of g so each part is a log-space running sum
+        # over the elements where g has that sign (the others are masked out rather than set to -inf, so that
+        # differentiating this formula again never meets -inf - -inf). Where out is -inf every term it sums is
+        # left out, so out is taken as 0 there; PyTorch's gradient is NaN at those elements, and so is ours.
+        from .elementwise_select import where  # noqa: PLC0415
         x, out = ctx.saved_tensors
         dim, xp = ctx.dim, ctx.xp
         if dim is None:
-            return grad
-        # sum_{j>=i} g_j exp(x_i - out_j), split by the sign of g so each part is a log-space running sum
-        from .elementwise_select import where  # noqa: PLC0415
+            return grad if ctx.mask is None else where(_tensor(ctx.mask), grad, 0.)
+        empty = out._data == -xp.inf
+        if ctx.mask is not None:
+            x = where(_tensor(ctx.mask), x, -xp.inf)
+        out = where(_tensor(empty), 0., out)
         g = grad._data
         total = None
         for sign, mask in ((1., g > 0), (-1., g < 0)):
             if not mask.any():
                 continue
-            log_part = where(_tensor(mask), grad * sign, 1.).log() + _tensor(xp.where(mask, 0, -xp.inf).astype(g.dtype))
-            part = (x + Logcumsumexp.apply(log_part - out, dim=dim, reverse=not ctx.reverse)).exp() * sign
+            log_part = where(_tensor(mask), grad * sign, 1.).log() - out
+            part = (x + Logcumsumexp.apply(log_part, dim=dim, reverse=not ctx.reverse, mask=mask)).exp() * sign
             total = part if total is None else total + part
-        return total if total is not None else grad * 0
+        total = total if total is not None else grad * 0
+        if ctx.mask is None and empty.any():
+            total = where(_tensor(empty), xp.nan, total)
+        return total
 
 
 def _logaddexp_accumulate(xp, a, dim):
