@@ -356,3 +356,158 @@ def test_api_surface():
     assert ember.compile(f, backend='eager')(ember.ones(1)).item() == 2
     outs = ember.compile(lambda x: {'a': x * 2, 'b': [x, 3]})(ember.ones(2))
     assert set(outs) == {'a', 'b'} and outs['b'][1] == 3
+
+
+# ------------------------------------------------------------------------------------------------ model zoo
+
+class ResBlock(nn.Module):
+    def __init__(self, c=4, classes=3):
+        super().__init__()
+        self.conv1, self.bn1 = nn.Conv2d(c, c, 3, padding=1, bias=False), nn.BatchNorm2d(c)
+        self.conv2, self.bn2 = nn.Conv2d(c, c, 3, padding=1, bias=False), nn.BatchNorm2d(c)
+        self.pool, self.fc = nn.AdaptiveAvgPool2d(1), nn.Linear(c, classes)
+
+    def forward(self, x):
+        h = F.relu(self.bn1(self.conv1(x)))
+        h = F.relu(self.bn2(self.conv2(h)) + x)
+        return self.fc(self.pool(h).flatten(1))
+
+
+def _twin(cls, *args, **kwargs):
+    ember.manual_seed(0)
+    eager = cls(*args, **kwargs)
+    comp = cls(*args, **kwargs)
+    comp.load_state_dict(eager.state_dict())
+    return eager, comp
+
+
+def _check_twins(eager, comp, compiled, make_inputs, calls=3, rtol=1e-4, atol=1e-5):
+    for _ in range(calls):
+        args = make_inputs()
+        e, g = eager(*args), compiled(*args)
+        _close(g, e, rtol, atol)
+        grads_e = ember.autograd.grad(e.sum(), list(eager.parameters()))
+        grads_c = ember.autograd.grad(g.sum(), list(comp.parameters()))
+        for ge, gc in zip(grads_e, grads_c):
+            _close(gc, ge, rtol, atol)
+        for be, bc in zip(eager.buffers(), comp.buffers()):
+            _close(bc, be, rtol, atol)
+    assert compiled._ember_stats['fallbacks'] == 0 and compiled._ember_stats['cache_hits'] == calls - 1
+
+
+def test_resnet_block_train_mode():
+    eager, comp = _twin(ResBlock)
+    compiled = ember.compile(comp)
+    _check_twins(eager, comp, compiled, lambda: (ember.randn(2, 4, 6, 6),))
+
+
+@pytest.mark.parametrize('kwargs', [{}, {'batch_first': True, 'norm_first': True, 'activation': 'gelu'}])
+def test_transformer_encoder_layer_train_mode(kwargs):
+    eager, comp = _twin(nn.TransformerEncoderLayer, 16, 2, 32, dropout=0.0, **kwargs)
+    compiled = ember.compile(comp)
+    _check_twins(eager, comp, compiled, lambda: (ember.randn(5, 3, 16),))
+
+
+class TinyGPT(nn.Module):
+    def __init__(self, vocab=11, d=16, seq=6, layers=2):
+        super().__init__()
+        self.tokens = nn.Embedding(vocab, d)
+        self.positions = nn.Parameter(ember.randn(1, seq, d) * 0.1)
+        self.blocks = nn.Sequential(*[Block(d) for _ in range(layers)])
+        self.ln, self.head = nn.LayerNorm(d), nn.Linear(d, vocab, bias=False)
+
+    def forward(self, idx, target):
+        logits = self.head(self.ln(self.blocks(self.tokens(idx) + self.positions)))
+        return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), target.reshape(-1))
+
+
+def test_tiny_gpt_adamw_training_matches_eager():
+    eager, comp = _twin(TinyGPT)
+    compiled = ember.compile(comp)
+    opt_e = ember.optim.AdamW(eager.parameters(), lr=1e-2)
+    opt_c = ember.optim.AdamW(compiled.parameters(), lr=1e-2)
+    for _ in range(5):
+        idx, target = ember.randint(0, 11, (3, 6)), ember.randint(0, 11, (3, 6))
+        for model, opt in ((eager, opt_e), (compiled, opt_c)):
+            opt.zero_grad()
+            model(idx, target).backward()
+            opt.step()
+    for pe, pc in zip(eager.parameters(), comp.parameters()):
+        _close(pc, pe, 1e-5, 1e-5)
+    stats = compiled._ember_stats
+    assert stats['compiles'] == 1 and stats['fallbacks'] == 0 and stats['cache_hits'] == 4
+
+
+def test_index_checks_are_replayed():
+    emb = nn.Embedding(5, 3)
+    compiled = ember.compile(lambda i, t: F.cross_entropy(emb(i), t))
+    i, t = ember.tensor([0, 4, 2]), ember.tensor([0, 1, 2])
+    for _ in range(2):
+        _close(compiled(i, t), F.cross_entropy(emb(i), t))
+    with pytest.raises(IndexError, match='index out of range in self'):
+        compiled(ember.tensor([0, 5, 1]), t)
+    with pytest.raises(IndexError, match='index out of range in self'):
+        compiled(ember.tensor([0, -1, 1]), t)
+    with pytest.raises(IndexError, match='Target 7 is out of bounds'):
+        compiled(i, ember.tensor([0, 7, 1]))
+    assert compiled._ember_stats['fallbacks'] == 0
+
+
+def test_value_dependent_host_read_falls_back():
+    x = ember.randn(4, 3)
+    compiled = ember.compile(lambda x, t: F.multi_margin_loss(x, t))
+    for t in (ember.tensor([0, 1, 2, 0]), ember.tensor([2, 2, 1, 0]), ember.tensor([1, 0, 0, 2])):
+        _close(compiled(x, t), F.multi_margin_loss(x, t))
+    assert compiled._ember_stats['cache_hits'] == 0
+
+
+# ------------------------------------------------------------------------------------------------ backward plan
+
+def test_fused_backward_fan_out_and_broadcast():
+    def f(x, y, w):
+        a = x * y           # y broadcasts over rows
+        b = a.exp() + a     # a fans out inside the group
+        c = (b * w).tanh() - a.sin() / (x.abs() + 1)
+        return c @ w.T, a   # a escapes; w is also used by a non-fused op
+    x, y, w = ember.randn(4, 3, requires_grad=True), ember.randn(3, requires_grad=True), \
+        ember.randn(4, 3, requires_grad=True)
+    compiled = ember.compile(f)
+    for _ in range(3):
+        e, g = f(x, y, w), compiled(x, y, w)
+        for out_g, out_e in zip(g, e):
+            _close(out_g, out_e)
+        ge = ember.autograd.grad(e[0].sum() + (e[1] * 2).sum(), [x, y, w])
+        gc = ember.autograd.grad(g[0].sum() + (g[1] * 2).sum(), [x, y, w])
+        for a, b in zip(gc, ge):
+            _close(a, b)
+    plan = compiled._ember_plans()[0]
+    assert any(step[0] == 'group' for step in plan.steps)
+
+
+def test_unused_output_leaves_grad_none():
+    lin_a, lin_b = nn.Linear(3, 2), nn.Linear(3, 2)
+    compiled = ember.compile(lambda x: (lin_a(x).relu(), lin_b(x) * 2))
+    x = ember.randn(4, 3)
+    for _ in range(2):
+        for p in list(lin_a.parameters()) + list(lin_b.parameters()):
+            p.grad = None
+        a, _ = compiled(x)
+        a.sum().backward()
+        assert lin_b.weight.grad is None and lin_a.weight.grad is not None
+        _close(lin_a.weight.grad, ember.autograd.grad(lin_a(x).relu().sum(), [lin_a.weight])[0])
+
+
+def test_retain_graph_and_zero_dim_fused_backward():
+    x = ember.tensor(0.7, requires_grad=True)
+    f = lambda x: (x * 3).sin() * x.exp()  # noqa: E731
+    compiled = ember.compile(f)
+    compiled(x)
+    out = compiled(x)
+    g1, = ember.autograd.grad(out, [x], retain_graph=True)
+    g2, = ember.autograd.grad(out, [x])
+    e, = ember.autograd.grad(f(x), [x])
+    assert g1.shape == () and g1.dtype == ember.float32
+    _close(g1, e)
+    _close(g2, e)
+    with pytest.raises(RuntimeError, match='backward through the graph a second time'):
+        ember.autograd.grad(out, [x])

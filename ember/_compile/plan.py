@@ -6,12 +6,14 @@ elementwise fusion (fuse.py), buffer planning (fused temporaries live in a per-s
 
 NOTE [ Compiled backward ]
 When gradients are wanted, the whole replayed forward is one autograd node, ``CompiledFunctionBackward`` (PyTorch's
-name), whose edges are the inputs and parameters that need gradients. Each op that eager would have recorded keeps a
-ctx: non-fused ops get theirs from running their forward, fused ones a ctx rebuilt from the pattern eager saved
-(trace.py). The node's backward calls the primitives' backward in reverse op order over those ctxs, reducing
-broadcast gradients and casting them as the engine does, so gradients equal eager's. A buffer set stays leased to
-the node until its backward has run (or the node is gone), so two forwards in flight never share buffers.
-Double backward (``create_graph=True``) through a compiled function is refused with a clear error.
+name), whose edges are the inputs and parameters that need gradients. Its backward is a second generated function
+(backward.py) over raw arrays, run with grad mode off: fused groups are differentiated inline from the forward values
+they kept, view-like primitives (permute / transpose / expand) by a static expression, and every other primitive by
+its ``backward_array`` on the ctx its replayed forward filled (its Tensor ``backward`` when it has none). Gradients
+use eager's formulas, ufunc for ufunc (only a sum of three or more contributions may associate differently). A
+buffer set stays leased to the node until its backward has run (or the node is gone), so two forwards in flight
+never share buffers. Double backward (``create_graph=True``) through a compiled function is refused with a clear
+error.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from .._ops.shape import Reshape
 from ..autograd import function as _function
 from ..autograd.function import _FREED, Node, _edge, _sequence
 from ..autograd.grad_mode import _State
+from . import backward as _bw
 from .fuse import Group, group_ops
 from .trace import Op, Value
 
@@ -58,6 +61,7 @@ class Plan:
         self.out_values = [v for v in out_leaves if type(v) is Value]
         self.grad = any(v.requires_grad for v in self.out_values if v.kind == 'op')
         self.buffers = []
+        self.static = {}  # id(op) -> gradient expression of view-like primitives (backward.static_backward)
         self.forward = self._generate()
         self._backward_ops()
         self.pool = []  # [buffer list, owner weakref or None]
@@ -96,7 +100,7 @@ class Plan:
         keep = set()
         for i in range(len(ops) - 1, -1, -1):
             op = ops[i]
-            if op.kind in ('write', 'running') or id(op) in keep or any(v.id in live for v in op.outs):
+            if op.kind in ('write', 'running', 'check') or id(op) in keep or any(v.id in live for v in op.outs):
                 keep.add(id(op))
                 for a in op.value_args():
                     live.add(a.id)
@@ -135,16 +139,29 @@ class Plan:
                 produced = [op.outs[0] for op in item.ops]
                 escaping = {v.id for v in produced if v.id in outs or used_by.get(v.id, set()) - {idx}}
                 saved = set()
-                for op in item.ops:
-                    if op.needs is not None:
-                        saved.update(a.id for a in op.saved if type(a) is Value)
+                item.kernel = self.grad and _bw.kernel_backward(item)
+                if item.kernel:
+                    item.reads = _bw.kernel_reads(item)
+                    saved.update(v.id for v in item.reads)
+                else:
+                    for op in item.ops:
+                        if op.needs is not None:
+                            saved.update(a.id for a in op.saved if type(a) is Value)
                 lines.extend(item.numpy_lines(name, const, escaping, saved, self.buffers))
+                if item.kernel:
+                    if item.reads:
+                        lines.append(f'if C is not None: C[{self._slot(item)}] = '
+                                     f'({"".join(name(v) + ", " for v in item.reads)})')
+                    continue
                 for op in item.ops:
                     if op.needs is not None:
                         lines.extend(self._template_ctx(op, name, const, env))
                 continue
             op = item
             k = len(env)
+            static = _bw.static_backward(op) if op.kind == 'prim' and op.needs is not None else None
+            if static is not None:
+                self.static[id(op)] = static
             if op.kind == 'prim':
                 env[f'F{k}'], env[f'N{k}'] = op.cls.forward, op.cls._node_class
                 args = [name(a) if type(a) is Value else const(a) for a in op.args]
@@ -159,7 +176,7 @@ class Plan:
                     else:
                         kwargs.append(f'{key}={const(val)}')
                 lines.append(f'c = _new(N{k})')
-                if op.needs is not None:
+                if op.needs is not None and static is None:
                     lines.append(f'if C is not None: c.needs_input_grad = {const(op.needs)}')
                 lines.append(f'r = F{k}(c, {", ".join(args + kwargs)})')
                 if op.tuple_out:
@@ -167,7 +184,7 @@ class Plan:
                         lines.append(f'v{v.id} = r[{nr}] if type(r[{nr}]) is _nd else _fix(r[{nr}])')
                 else:
                     lines.append(f'v{op.outs[0].id} = r if type(r) is _nd else _fix(r)')
-                if op.needs is not None:
+                if op.needs is not None and static is None:
                     lines.append(f'if C is not None: c._saved = _pack(c); C[{self._slot(op)}] = c')
             elif op.kind in ('alias', 'detach'):
                 lines.append(f'v{op.outs[0].id} = {name(op.args[0])}')
@@ -175,6 +192,9 @@ class Plan:
                 lines.append(f'v{op.outs[0].id} = {name(op.args[0])}.reshape({const(op.extra)})')
             elif op.kind == 'write':
                 lines.append(f'_write(E[{op.args[0].index}], {name(op.args[1])})')
+            elif op.kind == 'check':
+                env[f'X{k}'] = op.extra[0]
+                lines.append(f'X{k}({name(op.args[0])}, {", ".join(const(c) for c in op.extra[1])})')
             elif op.kind == 'running':
                 env[f'U{k}'] = _running_update
                 mean, var = (f'E[{a.index}]' if a is not None else 'None' for a in op.args)
@@ -216,22 +236,59 @@ class Plan:
         return lines
 
     def _backward_ops(self):
-        """What the backward sweep visits, in forward order: (op, ctx slot or None, [(arg position, Value)])."""
+        """What the backward visits, in forward order, and the generated backward (backward.py)."""
         steps = []
         edge_ids = set()
-        for op in self.ops:
-            if op.kind == 'prim' and op.needs is not None:
-                refs = [(i, a) for i, a in enumerate(op.args) if type(a) is Value and a.requires_grad
-                        and i < len(op.needs) and op.needs[i]]
-                steps.append((op, self._slot(op), refs))
-            elif op.kind in ('reshape', 'alias') and op.args[0].requires_grad:
-                steps.append((op, None, [(0, op.args[0])]))
-            else:
+        grad_ids = {}
+
+        def use(values):
+            for a in values:
+                grad_ids.setdefault(a.id, a)
+                if a.kind in ('input', 'ext'):
+                    edge_ids.add(a.id)
+        for item in self.items:
+            if type(item) is Group and getattr(item, 'kernel', False):
+                refs = [a for op in item.ops if op.needs is not None
+                        for pos, a in enumerate(op.args) if type(a) is Value and a.requires_grad and op.needs[pos]]
+                if refs:
+                    steps.append(('group', item, self._slot(item) if item.reads else None, item.reads))
+                    use(refs)
+                    use(op.outs[0] for op in item.ops if op.outs[0].requires_grad)
                 continue
-            edge_ids.update(a.id for _, a in steps[-1][2] if a.kind in ('input', 'ext'))
+            for op in (item.ops if type(item) is Group else (item,)):
+                if op.kind == 'prim' and op.needs is not None and id(op) in self.static:
+                    if op.args[0].requires_grad:
+                        steps.append(('static', op, op.args[0], self.static[id(op)]))
+                        use((op.args[0], op.outs[0]))
+                elif op.kind == 'prim' and op.needs is not None:
+                    refs = [(i, a) for i, a in enumerate(op.args) if type(a) is Value and a.requires_grad
+                            and i < len(op.needs) and op.needs[i]]
+                    steps.append(('prim', op, self._slot(op), refs))
+                    use(a for _, a in refs)
+                    use(v for v in op.outs if v.requires_grad)
+                elif op.kind in ('reshape', 'alias') and op.args[0].requires_grad:
+                    steps.append(('view', op, op.args[0]))
+                    use((op.args[0], op.outs[0]))
+        for v in self.out_values:
+            if v.requires_grad:
+                grad_ids.setdefault(v.id, v)
         self.steps = steps
         self.n_slots = len(self.__dict__.get('_slots', {}))
         self.edge_values = [v for v in self.inputs + self.externals if v.id in edge_ids]
+        self.values_with_grad = list(grad_ids.values())
+        self.backward = None
+        if self.grad:
+            consts = []
+
+            def const(x):
+                consts.append(x)
+                return f'K[{len(consts) - 1}]'
+            env = {'__name__': 'ember._compile.generated', '_np': numpy, '_sum_to': _bw.sum_to,
+                   '_acc': _bw.accumulate, '_tb': _bw.tensor_backward, '_sgn': _bw.sgn, 'K': consts}
+            self.backward_source = _bw.generate(self, steps, const, env)
+            code = compile(self.backward_source, f'<ember.compile backward {next(_codes)}>', 'exec')
+            exec(code, env)  # noqa: S102 - generated from the traced graph
+            self.backward = env['_backward']
 
     # ---------------------------------------------------------------- running
     def _acquire(self):
@@ -261,8 +318,8 @@ class Plan:
             node._seq = next(_sequence)
             node._plan, node._ctxs = self, ctxs
             leaves = [input_tensors[v.index] if v.kind == 'input' else v.tensor for v in self.edge_values]
-            node.next_functions = tuple(_edge(t) if t._requires_grad else (None, 0) for t in leaves)
-            node._input_meta = tuple((t._data.shape, t._dtype) for t in leaves)
+            node.next_functions = tuple([_edge(t) if t._requires_grad else (None, 0) for t in leaves])
+            node._input_meta = tuple([(t._data.shape, t._dtype) for t in leaves])
             node._num_outputs = len(self.out_values)
             node._saved = (True,)
             entry[1] = weakref.ref(node)
@@ -304,50 +361,10 @@ class CompiledFunctionBackward(Node):
         if _State.enabled:
             raise RuntimeError('ember.compile: double backward (create_graph=True) through a compiled function is '
                                'not supported; call the function uncompiled to differentiate its gradients')
-        plan, ctxs = self._plan, self._ctxs
-        Tensor = _function._Tensor
-        acc = {}
-        for v, g in zip(plan.out_values, grads):
-            if g is not None and v.requires_grad:
-                _accumulate(acc, v, g._data)
-        for op, slot, refs in reversed(plan.steps):
-            outs = [acc.pop(v.id, None) for v in op.outs]
-            if all(g is None for g in outs):
-                continue
-            if slot is None:  # reshape / alias
-                g = outs[0]
-                _accumulate(acc, refs[0][1], g.reshape(refs[0][1].shape) if op.kind == 'reshape' else g)
-                continue
-            wrapped = [None if g is None else Tensor._make(g) for g in outs]
-            result = op.cls.backward(ctxs[slot], *wrapped)
-            if type(result) is not tuple:
-                result = (result,)
-            for pos, value in refs:
-                r = result[pos] if pos < len(result) else None
-                if r is not None:
-                    _accumulate(acc, value, r._data)
-        out = []
-        for v in plan.edge_values:
-            g = acc.get(v.id)
-            out.append(None if g is None else Tensor._make(g))
-        return tuple(out)
-
-
-def _accumulate(acc, value, array):
-    if array.shape != value.shape:
-        array = _sum_to(array, value.shape)
-    if array.dtype != value.dtype:
-        array = array.astype(value.dtype)
-    old = acc.get(value.id)
-    acc[value.id] = array if old is None else old + array
-
-
-def _sum_to(array, shape):
-    lead = array.ndim - len(shape)
-    dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and array.shape[lead + i] != 1)
-    if dims:
-        array = array.sum(axis=dims, keepdims=True)
-    return array.reshape(shape)
+        make = _function._Tensor._make
+        arrays = [None if g is None else g._data for g in grads]
+        out = self._plan.backward(arrays, self._ctxs)
+        return tuple([None if g is None else make(g if type(g) is _ndarray else _fix(g)) for g in out])
 
 
 def _pack_saved(ctx):

@@ -11,7 +11,9 @@ What is recorded:
 - in-place writes (``inplace._write``): on an intermediate with no views they are functionalized (the tensor's new
   version is the written value); on a module buffer that is not read afterwards they become a replayed write;
   anything else breaks the trace;
-- batch-norm running-statistics updates (``norm._update_running``), replayed with the step's batch statistics.
+- batch-norm running-statistics updates (``norm._update_running``), replayed with the step's batch statistics;
+- host reads of index values that only validate them (embedding's range check, the class-index losses' target
+  check), replayed as a 'check' op on the traced value; other host reads through ``nn``'s ``_host`` break the trace.
 
 What breaks a trace (fallback to eager): reading tensor values in Python (``item``, ``tolist``, ``bool``, ``int``,
 ``float``, ``numpy``, ``__array__``), random numbers drawn from the default generator, custom ``autograd.Function``s,
@@ -20,6 +22,8 @@ CUDA ] in fuse.py), and options that carry tensors or arrays. Known blind spot: 
 reads ``_data`` and bakes a value-dependent *constant* (never a shape: shapes are guarded) is not seen.
 """
 from __future__ import annotations
+
+import sys
 
 import numpy
 
@@ -58,7 +62,8 @@ class Value:
 
 class Op:
     """One recorded step. ``kind``: 'prim' (a Primitive), 'alias' (identity, gradient flows), 'detach' (identity,
-    no gradient), 'reshape' (a collapsed view chain), 'running' (batch-norm statistics), 'write' (buffer write)."""
+    no gradient), 'reshape' (a collapsed view chain), 'running' (batch-norm statistics), 'write' (buffer write),
+    'check' (a replayed validation of index values: ``extra`` is (function, constant arguments))."""
 
     __slots__ = ('kind', 'cls', 'args', 'kwargs', 'outs', 'needs', 'saved', 'attrs', 'tuple_out', 'extra')
 
@@ -354,6 +359,62 @@ def _make_backward(original):
     return run_backward
 
 
+def _check_indices(indices, num):
+    """embedding's range check, replayed (``F.embedding`` runs it on the host in eager)."""
+    if indices.size and (indices.min() < 0 or indices.max() >= num):
+        raise IndexError('index out of range in self')
+
+
+def _check_targets(target, classes, ignore_index):
+    """The class-index loss's target check, replayed (``F.nll_loss`` / ``F.cross_entropy`` run it eagerly)."""
+    if not target.size or (target.min() >= 0 and target.max() < classes):
+        return
+    bad = (target != ignore_index) & ((target < 0) | (target >= classes))
+    if bad.any():
+        raise IndexError(f'Target {int(target[bad].reshape(-1)[0])} is out of bounds.')
+
+
+def _host_checks():
+    """code object of an ember function that reads index values on the host only to validate them -> a function
+    of its frame giving (check, constant arguments), or None when that call must not be compiled."""
+    from ..nn import _functional_loss, _functional_more  # noqa: PLC0415
+    return {
+        _functional_more.embedding.__code__:
+            lambda f: None if f.f_locals.get('max_norm') is not None else
+            (_check_indices, (f.f_locals['weight'].shape[0],)),
+        _functional_loss._class_index_args.__code__:
+            lambda f: (_check_targets, (f.f_locals['classes'], f.f_locals['ignore_index'])),
+    }
+
+
+def _make_host(original, checks):
+    """A module's ``_host`` (tensor values as a host array) while tracing: a validating read becomes a replayed
+    check on the traced value; any other read is data-dependent Python and breaks the trace."""
+    def host(t):
+        tracer = _ACTIVE
+        if tracer is None or tracer.depth or tracer.broken:
+            return original(t)
+        frame = sys._getframe(1)
+        rule = checks.get(frame.f_code)
+        check = rule(frame) if rule is not None else None
+        del frame
+        if check is None:
+            tracer.broken = 'data-dependent Python: tensor values read on the host'
+            return original(t)
+        try:
+            value = tracer.value_of(t)
+        except GraphBreak as error:
+            tracer.broken = str(error)
+            return original(t)
+        tracer.ops.append(Op('check', args=[value], extra=check))
+        tracer.depth += 1
+        try:
+            return original(t)
+        finally:
+            tracer.depth -= 1
+    return host
+
+
 def run_traced(fn, args, kwargs, input_tensors):
     """Run ``fn`` eagerly while recording; returns (tracer, result). ``tracer.broken`` is set when it can't compile."""
     global _ACTIVE
@@ -368,6 +429,9 @@ def run_traced(fn, args, kwargs, input_tensors):
     saved = {name: Tensor.__dict__.get(name) for name in _DATA_METHODS}
     patched_write, patched_running = _inplace._write, _norm._update_running
     patched_backward = _engine.run_backward
+    from ..nn import _functional_loss, _functional_more  # noqa: PLC0415
+    hosts = (_functional_loss._host, _functional_more._host)
+    checks = _host_checks()
     _ACTIVE = tracer
     try:
         Primitive.apply = _recording_apply
@@ -378,6 +442,8 @@ def run_traced(fn, args, kwargs, input_tensors):
         _inplace._write = _make_write(patched_write)
         _norm._update_running = _make_running(patched_running)
         _engine.run_backward = _make_backward(patched_backward)
+        _functional_loss._host = _make_host(hosts[0], checks)
+        _functional_more._host = _make_host(hosts[1], checks)
         result = fn(*args, **kwargs)
     finally:
         _ACTIVE = None
@@ -388,6 +454,7 @@ def run_traced(fn, args, kwargs, input_tensors):
                 setattr(Tensor, name, original)
         _inplace._write, _norm._update_running = patched_write, patched_running
         _engine.run_backward = patched_backward
+        _functional_loss._host, _functional_more._host = hosts
     if tracer.broken is None and rng.state != rng_state:
         tracer.broken = 'random numbers drawn (RNG ops are not compiled)'
     if tracer.broken is None:

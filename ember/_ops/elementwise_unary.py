@@ -19,7 +19,7 @@ import numpy
 
 from .. import _dtype as dt
 from . import elementwise_special as special
-from ..autograd.function import Primitive
+from ..autograd.function import Primitive, _array_module
 from .elementwise import Pow, _conj, _out
 from .inplace import _type_word, apply_inplace
 
@@ -57,10 +57,24 @@ class _Unary(Primitive):
         return ctx._grad(grad, x, out)
 
 
-def _unary(name, fn, save, grad):
-    """A ``_Unary`` subclass called ``name`` (its grad_fn is ``<nameBackward0>``)."""
-    return type(name, (_Unary,), {'_fn': staticmethod(fn), '_save': save, '_grad': staticmethod(grad),
-                                  '__doc__': f'Elementwise {name.lower()}.'})
+def _unary(name, fn, save, grad, grad_array=None):
+    """A ``_Unary`` subclass called ``name`` (its grad_fn is ``<nameBackward0>``). ``grad_array(grad, out)``, for
+    ops that save their output, is the same formula on arrays (same ufuncs, same order: bit-identical), which the
+    engine uses when no graph of the backward is wanted."""
+    attrs = {'_fn': staticmethod(fn), '_save': save, '_grad': staticmethod(grad),
+             '__doc__': f'Elementwise {name.lower()}.'}
+    if grad_array is not None:
+        attrs['backward_array'] = staticmethod(_output_backward_array(grad_array))
+    return type(name, (_Unary,), attrs)
+
+
+def _output_backward_array(grad_array):
+    def backward_array(ctx, grad):
+        out, = ctx._saved_arrays()
+        if grad.dtype.kind != 'f' or out.dtype != grad.dtype:
+            return NotImplemented
+        return grad_array(grad, out)
+    return backward_array
 
 
 def _zero_grad(grad, x, out):
@@ -111,6 +125,10 @@ def _rsqrt(xp, x):
     return xp.reciprocal(xp.sqrt(x))
 
 
+def _xp_of(array):
+    return numpy if type(array) is numpy.ndarray else _array_module(array)
+
+
 def _where(cond, a, b):
     from .elementwise_select import where  # noqa: PLC0415
     return where(cond, a, b)
@@ -131,11 +149,11 @@ Acos = _unary('Acos', lambda xp, x: xp.arccos(x), 'x', lambda g, x, o: g * -(1 -
 Atan = _unary('Atan', lambda xp, x: xp.arctan(x), 'x', lambda g, x, o: g / (x * x + 1))
 Sinh = _unary('Sinh', lambda xp, x: xp.sinh(x), 'x', lambda g, x, o: g * x.cosh())
 Cosh = _unary('Cosh', lambda xp, x: xp.cosh(x), 'x', lambda g, x, o: g * x.sinh())
-Tanh = _unary('Tanh', lambda xp, x: xp.tanh(x), 'out', lambda g, x, o: g * (1 - o * o))
+Tanh = _unary('Tanh', lambda xp, x: xp.tanh(x), 'out', lambda g, x, o: g * (1 - o * o), lambda g, o: g * (1 - o * o))
 Asinh = _unary('Asinh', lambda xp, x: xp.arcsinh(x), 'x', lambda g, x, o: g * (x * x + 1).rsqrt())
 Acosh = _unary('Acosh', lambda xp, x: xp.arccosh(x), 'x', lambda g, x, o: g * (x * x - 1).rsqrt())
 Atanh = _unary('Atanh', lambda xp, x: xp.arctanh(x), 'x', lambda g, x, o: g / (1 - x * x))
-Sigmoid = _unary('Sigmoid', _sigmoid, 'out', lambda g, x, o: g * (o * (1 - o)))
+Sigmoid = _unary('Sigmoid', _sigmoid, 'out', lambda g, x, o: g * (o * (1 - o)), lambda g, o: g * (o * (1 - o)))
 Erf = _unary('Erf', _special('erf'), 'x', lambda g, x, o: g * (_TWO_OVER_SQRT_PI * (-x * x).exp()))
 Erfc = _unary('Erfc', _special('erfc'), 'x', lambda g, x, o: g * (-_TWO_OVER_SQRT_PI * (-x * x).exp()))
 Erfinv = _unary('Erfinv', _special('erfinv'), 'out', lambda g, x, o: g * (math.sqrt(math.pi) / 2 * (o * o).exp()))
@@ -146,7 +164,8 @@ Ceil = _unary('Ceil', lambda xp, x: xp.ceil(x), '', _zero_grad)
 Trunc = _unary('Trunc', lambda xp, x: xp.trunc(x), '', _zero_grad)
 Round = _unary('Round', lambda xp, x: xp.round(x), '', _zero_grad)
 Frac = _unary('Frac', lambda xp, x: x - xp.trunc(x), '', lambda g, x, o: g * 1)
-Relu = _unary('Relu', lambda xp, x: xp.maximum(x, 0).astype(x.dtype), 'out', lambda g, x, o: _where(o > 0, g, 0.))
+Relu = _unary('Relu', lambda xp, x: xp.maximum(x, 0).astype(x.dtype, copy=False), 'out',
+              lambda g, x, o: _where(o > 0, g, 0.), lambda g, o: _xp_of(g).where(o > 0, g, g.dtype.type(0)))
 Deg2Rad = _unary('Deg2Rad', lambda xp, x: xp.deg2rad(x), '', lambda g, x, o: g * (math.pi / 180))
 Rad2Deg = _unary('Rad2Deg', lambda xp, x: xp.rad2deg(x), '', lambda g, x, o: g * (180 / math.pi))
 Abs = _unary('Abs', lambda xp, x: xp.abs(x), 'x', lambda g, x, o: g * x.sgn())
