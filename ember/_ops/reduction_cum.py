@@ -112,6 +112,20 @@ def cumprod(input, dim, *, dtype=None, out=None):
     return write_out(Cumprod.apply(input, dim=d, dtype=np_dtype), out, 'cumprod')
 
 
+def _running(xp, fn, x, axis):
+    """``xp.maximum/minimum.accumulate`` along ``axis``; CuPy lacks ``accumulate`` for them, so there a log-step scan
+    (each step combines every element with the one ``shift`` before it) gives the same result."""
+    ufunc = getattr(xp, fn)
+    if xp is numpy:
+        return ufunc.accumulate(x, axis=axis)
+    v = xp.moveaxis(x, axis, -1).copy()
+    shift, n = 1, v.shape[-1]
+    while shift < n:
+        v[..., shift:] = ufunc(v[..., shift:], v[..., :-shift])
+        shift *= 2
+    return xp.moveaxis(v, -1, axis)
+
+
 class CumExtreme(Primitive):
     """Running max/min with the index of the latest extreme (ties and NaN included, as PyTorch)."""
 
@@ -125,14 +139,14 @@ class CumExtreme(Primitive):
         if dim is None:
             ctx.index = xp.zeros((), dtype=xp.int64)
             return x.copy(), ctx.index
-        values = getattr(xp, fn).accumulate(x, axis=dim) if x.size else x.copy()
+        values = _running(xp, fn, x, dim) if x.size else x.copy()
         hit = x == values
         if x.dtype.kind in 'fc' or is_half(x):
             hit |= xp.isnan(x)
         n = x.shape[dim]
         pos = xp.arange(n).reshape([n if i == dim else 1 for i in range(x.ndim)])
         index = xp.where(hit, pos, 0)
-        ctx.index = index = xp.maximum.accumulate(index, axis=dim).astype(xp.int64) if x.size else \
+        ctx.index = index = _running(xp, 'maximum', index, dim).astype(xp.int64) if x.size else \
             index.astype(xp.int64)
         return values, index
 

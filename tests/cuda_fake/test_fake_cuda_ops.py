@@ -237,10 +237,7 @@ def _setitem_mask(a):
 
 
 # Known bugs in files this test's author could not edit; each names the place and the cause.
-XFAIL = {
-    'cummax': 'ember/_ops/reduction_cum.py:128,135 use maximum/minimum.accumulate, which CuPy does not implement',
-    'cummin': 'ember/_ops/reduction_cum.py:128,135 use maximum/minimum.accumulate, which CuPy does not implement',
-}
+XFAIL = {}
 
 
 def _cases(table):
