@@ -535,7 +535,7 @@ def _apply_general(cls, ctx, args, kwargs):
             arrays.append(data)
             if a._requires_grad:
                 requires = True
-            if type(data) is not _ndarray:
+            if type(data) is not _ndarray and not isinstance(data, numpy.generic):
                 if xp is None:
                     xp = _array_module(data)
             elif data.ndim:
@@ -545,7 +545,7 @@ def _apply_general(cls, ctx, args, kwargs):
     if xp is not None:
         if host_dims:
             _raise_device_mismatch(cls, tensors)
-        arrays = [xp.asarray(a) if type(a) is _ndarray else a for a in arrays]
+        arrays = [xp.asarray(a) if type(a) is _ndarray or isinstance(a, numpy.generic) else a for a in arrays]
         ctx.xp = xp
     if requires and _State.enabled and cls.differentiable:
         ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
