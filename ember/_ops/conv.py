@@ -15,6 +15,7 @@ from .. import _dtype as dt
 from ..amp.autocast_mode import _State as _autocast
 from ..amp.autocast_mode import cast_inputs
 from ..autograd.function import Primitive
+from ..autograd.grad_mode import _State
 from .linalg import mat_product
 
 __all__ = ['conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d']
@@ -38,71 +39,93 @@ def _pad(xp, x, padding):
     return xp.pad(x, ((0, 0), (0, 0)) + tuple((p, p) for p in padding))
 
 
-def _im2col(xp, x, kernel, stride, padding, dilation, groups):
-    """(G, N*P, Cg*K) columns of the padded input, and the output's spatial shape."""
+def _columns(xp, x, kernel, stride, padding, dilation, groups):
+    """(G, Cg*K, N*P) columns of the padded input (the im2col matrix, transposed), and the output's spatial shape.
+
+    The copy reads the window view in (C, *K, N, *out) order, so its innermost loop runs along output positions
+    (contiguous in the input when the stride is 1) rather than along the short kernel rows.
+    """
     x = _pad(xp, x, padding)
     windows, out = _windows(xp, x, kernel, stride, dilation)
     n, c = x.shape[:2]
     d = len(kernel)
-    cg = c // groups
-    windows = windows.reshape((n, groups, cg) + out + tuple(kernel))
-    # -> (G, N, *out, Cg, *K): one contiguous copy, the im2col matrix
-    order = (1, 0) + tuple(range(3, 3 + d)) + (2,) + tuple(range(3 + d, 3 + 2 * d))
+    order = (1,) + tuple(range(2 + d, 2 + 2 * d)) + (0,) + tuple(range(2, 2 + d))
     cols = xp.ascontiguousarray(windows.transpose(order))
-    positions = math.prod(out)
-    return cols.reshape(groups, n * positions, cg * math.prod(kernel)), out
+    return cols.reshape(groups, c // groups * math.prod(kernel), n * math.prod(out)), out
 
 
-def _conv_forward(xp, x, w, stride, padding, dilation, groups):
-    n = x.shape[0]
-    o = w.shape[0]
-    kernel = w.shape[2:]
-    cols, out = _im2col(xp, x, kernel, stride, padding, dilation, groups)
-    wmat = w.reshape(groups, o // groups, -1)
-    y = mat_product(xp, cols, wmat.transpose(0, 2, 1))     # (G, N*P, Og)
-    y = y.reshape((groups, n) + out + (o // groups,))
-    d = len(kernel)
-    y = y.transpose((1, 0, 2 + d) + tuple(range(2, 2 + d)))  # (N, G, Og, *out)
-    return xp.ascontiguousarray(y).reshape((n, o) + out)
+def _grouped_product(xp, a, b):
+    """(G, M, K) @ (G, K, N): one plain GEMM when there is one group."""
+    if a.shape[0] == 1:
+        return mat_product(xp, a[0], b[0])[None]
+    return mat_product(xp, a, b)
 
 
-def _conv_input_grad(xp, g, w, input_shape, stride, padding, dilation, groups):
-    """The adjoint of convolution in its input: scatter-add the columns back (col2im)."""
+def _to_batch_major(xp, y, n, out):
+    """(O, N*P) -> contiguous (N, O, *out)."""
+    o = y.shape[0]
+    y = y.reshape((o, n) + tuple(out))
+    return xp.ascontiguousarray(xp.swapaxes(y, 0, 1))
+
+
+def _channel_major(xp, g, groups):
+    """(N, O, *out) gradient -> contiguous (G, Og, N*P)."""
     n, o = g.shape[:2]
-    out = g.shape[2:]
-    d = len(out)
-    kernel = w.shape[2:]
-    c = input_shape[1]
-    cg, og = c // groups, o // groups
-    gmat = g.reshape((n, groups, og) + out).transpose((1, 0) + tuple(range(3, 3 + d)) + (2,))
-    gmat = gmat.reshape(groups, -1, og)                      # (G, N*P, Og)
-    cols = mat_product(xp, gmat, w.reshape(groups, og, -1))  # (G, N*P, Cg*K)
-    cols = cols.reshape((groups, n) + tuple(out) + (cg,) + tuple(kernel))
-    # -> (N, G, Cg, *K, *out) so each kernel offset is one strided block
-    order = (1, 0, 2 + d) + tuple(range(3 + d, 3 + 2 * d)) + tuple(range(2, 2 + d))
-    cols = cols.transpose(order)
+    g = xp.ascontiguousarray(xp.swapaxes(g, 0, 1))
+    return g.reshape(groups, o // groups, -1)
+
+
+def _conv_forward(xp, x, w, bias, stride, padding, dilation, groups, cols=None):
+    n, o = x.shape[0], w.shape[0]
+    if cols is None:
+        cols, out = _columns(xp, x, w.shape[2:], stride, padding, dilation, groups)
+    else:
+        out = _out_shape(x.shape[2:], w.shape[2:], stride, padding, dilation)
+    y = _grouped_product(xp, w.reshape(groups, o // groups, -1), cols).reshape(o, -1)  # (O, N*P)
+    if bias is not None:
+        y += bias.reshape(o, 1)
+    return _to_batch_major(xp, y, n, out)
+
+
+def _out_shape(spatial, kernel, stride, padding, dilation):
+    return tuple((spatial[i] + 2 * padding[i] - dilation[i] * (kernel[i] - 1) - 1) // stride[i] + 1
+                 for i in range(len(kernel)))
+
+
+def _col2im(xp, grad_cols, input_shape, out, kernel, stride, padding, dilation):
+    """Scatter-add (C, *K, N, *out) columns back onto the (N, C, *spatial) input: one strided add per offset."""
+    n, c = input_shape[:2]
+    d = len(kernel)
+    cols = grad_cols.reshape((c,) + tuple(kernel) + (n,) + tuple(out))
     padded = tuple(input_shape[2 + i] + 2 * padding[i] for i in range(d))
-    grad = xp.zeros((n, groups, cg) + padded, dtype=g.dtype)
+    if all(k == 1 for k in kernel) and not any(padding) and all(s == 1 for s in stride):
+        return xp.ascontiguousarray(xp.swapaxes(cols.reshape((c, n) + tuple(out)), 0, 1))
+    grad = xp.zeros((c, n) + padded, dtype=grad_cols.dtype)
     for offset in _ndindex(kernel):
         region = tuple(slice(offset[i] * dilation[i], offset[i] * dilation[i] + stride[i] * (out[i] - 1) + 1,
                              stride[i]) for i in range(d))
-        grad[(slice(None), slice(None), slice(None)) + region] += cols[(slice(None),) * 3 + offset]
-    grad = grad.reshape((n, c) + padded)
+        grad[(slice(None), slice(None)) + region] += cols[(slice(None),) + offset]
     crop = tuple(slice(padding[i], padding[i] + input_shape[2 + i]) for i in range(d))
-    return grad[(slice(None), slice(None)) + crop]
+    return xp.ascontiguousarray(xp.swapaxes(grad[(slice(None), slice(None)) + crop], 0, 1))
 
 
-def _conv_weight_grad(xp, x, g, weight_shape, stride, padding, dilation, groups):
-    """The adjoint of convolution in its weight: columns^T @ output gradient."""
-    kernel = weight_shape[2:]
-    cols, out = _im2col(xp, x, kernel, stride, padding, dilation, groups)
-    n, o = g.shape[:2]
-    d = len(kernel)
-    og = o // groups
-    gmat = g.reshape((n, groups, og) + tuple(out)).transpose((1, 0) + tuple(range(3, 3 + d)) + (2,))
-    gmat = gmat.reshape(groups, -1, og)                      # (G, N*P, Og)
-    gw = mat_product(xp, gmat.transpose(0, 2, 1), cols)      # (G, Og, Cg*K)
-    return gw.reshape(weight_shape)
+def _conv_input_grad(xp, g, w, input_shape, stride, padding, dilation, groups, gmat=None):
+    """The adjoint of convolution in its input: columns W^T g, scattered back (col2im)."""
+    o = g.shape[1]
+    if gmat is None:
+        gmat = _channel_major(xp, g, groups)                   # (G, Og, N*P)
+    wmat = w.reshape(groups, o // groups, -1)                  # (G, Og, Cg*K)
+    grad_cols = _grouped_product(xp, xp.swapaxes(wmat, 1, 2), gmat)  # (G, Cg*K, N*P)
+    return _col2im(xp, grad_cols, input_shape, g.shape[2:], w.shape[2:], stride, padding, dilation)
+
+
+def _conv_weight_grad(xp, x, g, weight_shape, stride, padding, dilation, groups, gmat=None, cols=None):
+    """The adjoint of convolution in its weight: g @ columns^T."""
+    if cols is None:
+        cols, _ = _columns(xp, x, weight_shape[2:], stride, padding, dilation, groups)
+    if gmat is None:
+        gmat = _channel_major(xp, g, groups)
+    return _grouped_product(xp, gmat, xp.swapaxes(cols, 1, 2)).reshape(weight_shape)
 
 
 def _ndindex(shape):
@@ -114,26 +137,62 @@ def _ndindex(shape):
             yield (i,) + rest
 
 
+_OPTION_NAMES = ('stride', 'padding', 'dilation', 'groups')
+
+
+def _fast(*arrays):
+    """Whether the array backward applies: NumPy-native real floats of one dtype (not bfloat16 or complex)."""
+    dtype = arrays[0].dtype
+    return dtype.kind == 'f' and dtype.itemsize >= 4 and all(a is None or a.dtype == dtype for a in arrays)
+
+
 class Conv(Primitive):
-    """y = conv(x, w) with stride, padding (symmetric), dilation and groups."""
+    """y = conv(x, w) + b with stride, padding (symmetric), dilation and groups (``b`` may be None)."""
 
     _backward_name = 'ConvolutionBackward0'
 
     @staticmethod
-    def forward(ctx, x, w, *, stride, padding, dilation, groups):
+    def forward(ctx, x, w, bias, *, stride, padding, dilation, groups):
+        xp = ctx.xp
         ctx.options = (stride, padding, dilation, groups)
         ctx.shapes = (x.shape, w.shape)
+        cols = None
+        if ctx.needs_input_grad and ctx.needs_input_grad[1]:  # the weight gradient needs the columns again: keep
+            cols, _ = _columns(xp, x, w.shape[2:], stride, padding, dilation, groups)
+            ctx.cols = cols
         ctx.save_for_backward(x, w)
-        return _conv_forward(ctx.xp, x, w, stride, padding, dilation, groups)
+        return _conv_forward(xp, x, w, bias, stride, padding, dilation, groups, cols)
 
     @staticmethod
     def backward(ctx, grad):
+        if not _State.enabled:  # not recorded: the array formula
+            x, w = ctx.saved_tensors
+            result = Conv.backward_array(ctx, grad._data) if _fast(grad._data, x._data, w._data) else None
+            if result is not None:
+                return tuple(None if r is None else type(grad)._make(r) for r in result)
         x, w = ctx.saved_tensors
-        need_x, need_w = ctx.needs_input_grad
-        opts = dict(zip(('stride', 'padding', 'dilation', 'groups'), ctx.options))
+        need_x, need_w, need_b = ctx.needs_input_grad
+        opts = dict(zip(_OPTION_NAMES, ctx.options))
         grad_x = ConvInputGrad.apply(grad, w, input_shape=ctx.shapes[0], **opts) if need_x else None
         grad_w = ConvWeightGrad.apply(x, grad, weight_shape=ctx.shapes[1], **opts) if need_w else None
-        return grad_x, grad_w
+        grad_b = grad.sum((0,) + tuple(range(2, grad.ndim))) if need_b else None
+        return grad_x, grad_w, grad_b
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        x, w = ctx._saved_arrays()
+        if not _fast(grad, x, w):
+            return NotImplemented
+        xp = ctx.xp
+        stride, padding, dilation, groups = ctx.options
+        need_x, need_w, need_b = ctx.needs_input_grad
+        gmat = _channel_major(xp, grad, groups)  # shared by the three gradients
+        grad_x = _conv_input_grad(xp, grad, w, x.shape, stride, padding, dilation, groups, gmat) if need_x \
+            else None
+        grad_w = _conv_weight_grad(xp, x, grad, w.shape, stride, padding, dilation, groups, gmat,
+                                   ctx.__dict__.get('cols')) if need_w else None
+        grad_b = gmat.sum(-1).reshape(-1) if need_b else None
+        return grad_x, grad_w, grad_b
 
 
 class ConvInputGrad(Primitive):
@@ -151,8 +210,8 @@ class ConvInputGrad(Primitive):
     def backward(ctx, grad):
         g, w = ctx.saved_tensors
         need_g, need_w = ctx.needs_input_grad
-        opts = dict(zip(('stride', 'padding', 'dilation', 'groups'), ctx.options))
-        grad_g = Conv.apply(grad, w, **opts) if need_g else None
+        opts = dict(zip(_OPTION_NAMES, ctx.options))
+        grad_g = Conv.apply(grad, w, None, **opts) if need_g else None
         grad_w = ConvWeightGrad.apply(grad, g, weight_shape=tuple(w.shape), **opts) if need_w else None
         return grad_g, grad_w
 
@@ -172,9 +231,9 @@ class ConvWeightGrad(Primitive):
     def backward(ctx, grad):
         x, g = ctx.saved_tensors
         need_x, need_g = ctx.needs_input_grad
-        opts = dict(zip(('stride', 'padding', 'dilation', 'groups'), ctx.options))
+        opts = dict(zip(_OPTION_NAMES, ctx.options))
         grad_x = ConvInputGrad.apply(g, grad, input_shape=tuple(x.shape), **opts) if need_x else None
-        grad_g = Conv.apply(x, grad, **opts) if need_g else None
+        grad_g = Conv.apply(x, grad, None, **opts) if need_g else None
         return grad_x, grad_g
 
 
@@ -259,8 +318,10 @@ def _conv(op, d, input, weight, bias, stride, padding, dilation, groups):
                                f'({" x ".join(str(spatial[j] + 2 * padding[j]) for j in range(d))}). Kernel size: '
                                f'({" x ".join(str(dilation[j] * (kernel[j] - 1) + 1) for j in range(d))}). Kernel '
                                "size can't be greater than actual input size")
-    out = Conv.apply(input, weight, stride=stride, padding=padding, dilation=dilation, groups=groups)
-    if bias is not None:
+    fused = bias is not None and bias._dtype is input._dtype and tuple(bias._data.shape) == (weight._data.shape[0],)
+    out = Conv.apply(input, weight, bias if fused else None, stride=stride, padding=padding, dilation=dilation,
+                     groups=groups)
+    if bias is not None and not fused:
         out = out + bias.reshape((1, -1) + (1,) * d)
     return out.squeeze(0) if unbatched else out
 

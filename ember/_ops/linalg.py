@@ -55,7 +55,7 @@ class MatMul(Primitive):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return mat_product(ctx.xp, a, b)
+        return _product(ctx.xp, a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -80,8 +80,38 @@ class MatMul(Primitive):
         if need_a:
             grad_a = grad @ b.mT
         if need_b:
-            grad_b = a.mT @ grad
+            if b.ndim == 2 and a.ndim > 2:  # one GEMM over the flattened batch, not a batch of them summed after
+                grad_b = a.reshape(-1, a.shape[-1]).mT @ grad.reshape(-1, grad.shape[-1])
+            else:
+                grad_b = a.mT @ grad
         return grad_a, grad_b
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        a, b = ctx._saved_arrays()
+        if grad.dtype.kind != 'f' or grad.dtype.itemsize < 4 or a.dtype != grad.dtype or b.dtype != grad.dtype \
+                or a.ndim < 2 or b.ndim < 2:
+            return NotImplemented
+        need_a, need_b = ctx.needs_input_grad
+        xp = ctx.xp
+        grad_a = _product(xp, grad, xp.swapaxes(b, -1, -2)) if need_a else None
+        grad_b = None
+        if need_b:
+            if b.ndim == 2 and a.ndim > 2:
+                rows = _numel(a.shape[:-1])
+                grad_b = _product(xp, a.reshape(rows, a.shape[-1]).T, grad.reshape(rows, grad.shape[-1]))
+            else:
+                grad_b = _product(xp, xp.swapaxes(a, -1, -2), grad)
+        return grad_a, grad_b
+
+
+def _product(xp, a, b):
+    """``mat_product``; a stack of matrices times one matrix is one GEMM over the flattened stack (NumPy's stacked
+    matmul calls the BLAS once per matrix)."""
+    if a.ndim > 2 and b.ndim == 2:
+        rows = _numel(a.shape[:-1])
+        return mat_product(xp, a.reshape(rows, a.shape[-1]), b).reshape(a.shape[:-1] + b.shape[-1:])
+    return mat_product(xp, a, b)
 
 
 def _numel(shape):
@@ -290,6 +320,18 @@ class ScaledAdd(Primitive):
         beta, alpha = ctx.beta, ctx.alpha
         grad_input = grad * beta.conjugate() if isinstance(beta, complex) else grad * beta
         grad_product = grad * alpha.conjugate() if isinstance(alpha, complex) else grad * alpha
+        return grad_input, grad_product
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        beta, alpha = ctx.beta, ctx.alpha
+        if grad.dtype.kind != 'f' or grad.dtype.itemsize < 4 or isinstance(beta, complex) or \
+                isinstance(alpha, complex):
+            return NotImplemented
+        need_input, need_product = ctx.needs_input_grad
+        # x * 1 is x bit for bit: the addmm of a Linear layer passes its gradient on without copying it
+        grad_input = (grad if beta == 1 else grad * beta) if need_input else None
+        grad_product = (grad if alpha == 1 else grad * alpha) if need_product else None
         return grad_input, grad_product
 
 

@@ -24,6 +24,7 @@ from .. import _dtype as dt
 from ..amp.autocast_mode import _State as _autocast
 from ..amp.autocast_mode import cast_inputs
 from ..autograd.function import Primitive
+from ..autograd.grad_mode import _State
 from ._util import wrap_dim
 
 _HALF = (numpy.float16,)
@@ -240,6 +241,17 @@ class CrossEntropyLoss(Primitive):
     def forward(ctx, x, target, weight, *, ignore_index, reduction, label_smoothing):
         xp = ctx.xp
         x32, half = _upcast(xp, x)
+        if _plain(x32, weight, label_smoothing):  # no (N, C) one-hot or log-probability temporaries
+            shifted, lse = _shifted_lse(xp, x32)
+            rows = xp.arange(x.shape[0])
+            valid = target != ignore_index
+            safe = xp.where(valid, target, 0)
+            w_target = valid.astype(x32.dtype)
+            losses = -((shifted[rows, safe] - lse) * w_target)
+            denom = xp.sum(w_target) if reduction == 'mean' else 1
+            ctx.opts = (ignore_index, reduction, denom, label_smoothing)
+            ctx.save_for_backward(x, target, weight)
+            return _downcast(_reduce_array(xp, losses, reduction, denom), half)
         logp = _log_softmax_array(xp, x32, 1)
         coef, w_target = _class_coef(xp, target, weight, ignore_index, x.shape[1], x32.dtype, label_smoothing)
         losses = -xp.sum(coef * logp, axis=1)
@@ -253,6 +265,8 @@ class CrossEntropyLoss(Primitive):
         x, target, weight = ctx.saved_tensors
         ignore_index, reduction, denom, smoothing = ctx.opts
         xp = ctx.xp
+        if not _State.enabled and _plain(x._data, weight, smoothing) and grad._dtype is x._dtype:
+            return _const(_cross_entropy_grad(ctx, x._data, target._data, grad._data)), None, None
         coef, _ = _class_coef(xp, target._data, None if weight is None else weight._data, ignore_index,
                               x._data.shape[1], grad._dtype.np if grad._dtype.itemsize > 2 else numpy.float32,
                               smoothing)
@@ -262,6 +276,47 @@ class CrossEntropyLoss(Primitive):
         coef, total = coef.astype(grad._dtype.np, copy=False), total.astype(grad._dtype.np, copy=False)
         g = grad.unsqueeze(1) if reduction == 'none' else grad
         return g * (Softmax.apply(x, dim=1) * _const(total) - _const(coef)), None, None
+
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        x, target, weight = ctx._saved_arrays()
+        if not _plain(x, weight, ctx.opts[3]) or grad.dtype != x.dtype:
+            return NotImplemented
+        return _cross_entropy_grad(ctx, x, target, grad), None, None
+
+
+def _plain(x, weight, smoothing):
+    """Cross-entropy of (N, C) float32/float64 logits with class indices, no class weights, no smoothing."""
+    return x.ndim == 2 and weight is None and not smoothing and x.dtype.kind == 'f' and x.dtype.itemsize >= 4
+
+
+def _shifted_lse(xp, x):
+    """(x - rowmax, log(sum(exp(x - rowmax)))) of (N, C) logits, as ``_log_softmax_array`` computes them."""
+    m = xp.max(x, axis=1, keepdims=True) if x.shape[1] else xp.zeros((x.shape[0], 1), x.dtype)
+    m = xp.where(xp.isfinite(m), m, 0)
+    shifted = x - m
+    e = xp.exp(shifted)
+    return shifted, xp.log(xp.sum(e, axis=1))
+
+
+def _cross_entropy_grad(ctx, x, target, grad):
+    """``g * (softmax(x) * sum_c coef - coef)`` with one-hot ``coef``: the softmax scaled per row, then the target
+    entries lowered (the same values the Tensor formula gives)."""
+    xp = ctx.xp
+    ignore_index, reduction, denom, _ = ctx.opts
+    valid = target != ignore_index
+    scale = valid.astype(x.dtype)
+    if reduction == 'mean':
+        scale = scale / denom if denom != 0 else scale * float('nan')
+    scale = scale.astype(x.dtype, copy=False)
+    p = _softmax_array(xp, x, 1)
+    p *= scale[:, None]
+    rows = xp.arange(x.shape[0])
+    p[rows, xp.where(valid, target, 0)] -= scale
+    g = grad[:, None] if reduction == 'none' else grad
+    p *= g
+    return p
 
 
 # ------------------------------------------------------------------------------------------------ binary cross-entropy

@@ -51,6 +51,60 @@ class Normalize(Primitive):
         return type(grad)._make(out.astype(g.dtype, copy=False))
 
 
+class BatchNormAffine(Primitive):
+    """Training-mode batch norm with its affine step fused: y = xhat * weight + bias, one node for the three
+    gradients (PyTorch's ``native_batch_norm``)."""
+
+    _backward_name = 'NativeBatchNormBackward0'
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, *, axes, eps, stats):
+        xp = ctx.xp
+        mean = x.mean(axis=axes, keepdims=True)
+        xhat = x - mean
+        var = (xhat * xhat).mean(axis=axes, keepdims=True)
+        rstd = 1.0 / xp.sqrt(var + eps)
+        xhat *= rstd
+        stats['mean'], stats['var'] = mean, var
+        shape = (1, -1) + (1,) * (x.ndim - 2)
+        out = xhat * weight.reshape(shape)
+        out += bias.reshape(shape)
+        ctx.axes, ctx.eps, ctx.rstd, ctx.xhat = axes, eps, rstd, xhat
+        ctx.save_for_backward(x, weight, bias)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        if not _State.enabled:  # not recorded: the array formula
+            x, weight, _ = ctx.saved_tensors
+            if grad._dtype is x._dtype:
+                result = BatchNormAffine.backward_array(ctx, grad._data)
+                return tuple(None if r is None else type(grad)._make(r) for r in result)
+        from .rnn import _grads_of  # noqa: PLC0415
+        x, weight, bias = ctx.saved_tensors
+        out = _affine(Normalize.apply(x, axes=ctx.axes, eps=ctx.eps), weight, bias, x.ndim)
+        return _grads_of([out], [x, weight, bias], [grad])
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        x, weight, _ = ctx._saved_arrays()
+        if grad.dtype != x.dtype:
+            return NotImplemented
+        need_x, need_w, need_b = ctx.needs_input_grad
+        axes, xhat, rstd = ctx.axes, ctx.xhat, ctx.rstd
+        shape = (1, -1) + (1,) * (x.ndim - 2)
+        grad_b = grad.sum(axis=axes)
+        grad_w = (grad * xhat).sum(axis=axes)
+        grad_x = None
+        if need_x:  # rstd * w * (g - mean(g) - xhat * mean(g * xhat)), with both means taken from the sums above
+            count = x.size // max(x.shape[1], 1)
+            grad_x = xhat * (grad_w / count).reshape(shape)
+            grad_x -= grad
+            grad_x += (grad_b / count).reshape(shape)
+            grad_x *= (rstd * weight.reshape(shape)) * -1
+        return grad_x, (grad_w if need_w else None), (grad_b if need_b else None)
+
+
 def _affine(xhat, weight, bias, ndim):
     shape = (1, -1) + (1,) * (ndim - 2)
     if weight is not None:
@@ -79,10 +133,15 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             raise ValueError(f'Expected more than 1 value per channel when training, got input size '
                              f'{input.shape}')
         stats = {}
-        xhat = Normalize.apply(input, axes=axes, eps=eps, stats=stats)
+        fused = weight is not None and bias is not None and input._dtype is weight._dtype is bias._dtype and \
+            input._data.dtype.kind == 'f' and input._data.dtype.itemsize >= 4
+        if fused:
+            out = BatchNormAffine.apply(input, weight, bias, axes=axes, eps=eps, stats=stats)
+        else:
+            out = _affine(Normalize.apply(input, axes=axes, eps=eps, stats=stats), weight, bias, nd)
         if running_mean is not None or running_var is not None:
             _update_running(running_mean, running_var, stats, count, momentum)
-        return _affine(xhat, weight, bias, nd)
+        return out
     if running_mean is None or running_var is None:
         raise RuntimeError('running_mean must be defined in evaluation mode')
     shape = (1, -1) + (1,) * (nd - 2)

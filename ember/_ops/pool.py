@@ -64,8 +64,15 @@ def _scatter(xp, values, choice, geometry, shape, dtype):
     """Add ``values`` (N, C, *out) into the padded input at each window's chosen kernel offset."""
     padded = tuple(s + p + r for s, p, r in zip(geometry.spatial, geometry.padding, geometry.right))
     grad = xp.zeros(shape[:2] + padded, dtype=dtype)
+    disjoint = all(s >= dl * (k - 1) + 1 for s, k, dl in zip(geometry.stride, geometry.kernel, geometry.dilation))
     for k, (offset, region) in enumerate(geometry.regions()):
-        grad[(slice(None), slice(None)) + region] += xp.where(choice == k, values, 0)
+        target = grad[(slice(None), slice(None)) + region]
+        if xp.__name__ != 'numpy':
+            target += xp.where(choice == k, values, 0)
+        elif disjoint:  # each input element is in at most one window: a plain write, no read-modify-write
+            target[...] = xp.where(choice == k, values, 0)
+        else:
+            xp.add(target, values, out=target, where=choice == k)
     return grad[geometry.crop()]
 
 
@@ -77,24 +84,52 @@ def _gather(xp, x, choice, geometry):
     return xp.take_along_axis(flat, choice[..., None], axis=-1)[..., 0]
 
 
+_UNROLLED = 32  # windows up to this size are reduced offset by offset (a few passes over the output each)
+
+
+def _max_choice(xp, padded, geometry):
+    """(max values, index of the first max in each window); a NaN in a window wins, as in PyTorch."""
+    d = len(geometry.kernel)
+    nan = padded.dtype.kind == 'f' and padded.size and bool(xp.isnan(xp.max(padded)))
+    if math.prod(geometry.kernel) <= _UNROLLED and not nan:
+        # a tournament over the kernel offsets in order: a tie keeps the earlier half, so the first max wins
+        entries = [(padded[(slice(None), slice(None)) + region], k) for k, (_, region) in
+                   enumerate(geometry.regions())]
+        if len(entries) == 1:
+            return entries[0][0].copy(), xp.zeros(entries[0][0].shape, dtype=xp.int64)
+        while len(entries) > 1:
+            merged = []
+            for j in range(0, len(entries) - 1, 2):
+                (low, low_k), (high, high_k) = entries[j], entries[j + 1]
+                take = high > low
+                merged.append((xp.where(take, high, low), xp.where(take, high_k, low_k)))
+            if len(entries) % 2:
+                merged.append(entries[-1])
+            entries = merged
+        return entries[0]
+    windows = geometry.windows(xp, padded)
+    flat = windows.reshape(windows.shape[:2 + d] + (-1,))
+    choice = xp.argmax(flat, axis=-1)
+    if padded.dtype.kind == 'f' and xp.__name__ != 'numpy':  # NumPy's argmax already takes the first NaN
+        nan_choice = xp.argmax(xp.isnan(flat), axis=-1)
+        choice = xp.where(xp.isnan(flat).any(axis=-1), nan_choice, choice)
+    return xp.take_along_axis(flat, choice[..., None], axis=-1)[..., 0], choice
+
+
 class MaxPool(Primitive):
-    """Max over each window; outputs (values, flat input indices as PyTorch returns them)."""
+    """Max over each window; outputs (values, flat input indices as PyTorch returns them), or only the values."""
 
     _backward_name = 'MaxPool2DWithIndicesBackward0'
 
     @staticmethod
-    def forward(ctx, x, *, geometry):
+    def forward(ctx, x, *, geometry, with_indices=True):
         xp = ctx.xp
         low = -xp.inf if x.dtype.kind == 'f' else xp.iinfo(x.dtype).min
-        windows = geometry.windows(xp, geometry.pad(xp, x, low))
-        d = len(geometry.kernel)
-        flat = windows.reshape(windows.shape[:2 + d] + (-1,))
-        choice = xp.argmax(flat, axis=-1)
-        if x.dtype.kind == 'f':  # a NaN in the window wins, as in PyTorch
-            nan_choice = xp.argmax(xp.isnan(flat), axis=-1)
-            choice = xp.where(xp.isnan(flat).any(axis=-1), nan_choice, choice)
-        values = xp.take_along_axis(flat, choice[..., None], axis=-1)[..., 0]
+        values, choice = _max_choice(xp, geometry.pad(xp, x, low), geometry)
         ctx.choice, ctx.geometry, ctx.shape = choice, geometry, x.shape
+        if not with_indices:
+            return values
+        d = len(geometry.kernel)
         # flat indices into the unpadded input's spatial dims
         offsets = xp.unravel_index(choice, geometry.kernel) if d > 1 else (choice,)
         index = 0
@@ -105,10 +140,16 @@ class MaxPool(Primitive):
         return values, xp.ascontiguousarray(index.astype(xp.int64))
 
     @staticmethod
-    def backward(ctx, grad, grad_indices):
+    def backward(ctx, grad, grad_indices=None):
         if grad is None:
             return None
         return WindowScatter.apply(grad, choice=ctx.choice, geometry=ctx.geometry, shape=ctx.shape)
+
+    @staticmethod
+    def backward_array(ctx, grad, grad_indices=None):
+        if grad is None:
+            return None
+        return _scatter(ctx.xp, grad, ctx.choice, ctx.geometry, ctx.shape, grad.dtype)
 
 
 class WindowScatter(Primitive):
@@ -244,10 +285,13 @@ def _prepare(op, d, input, kernel_size, stride, padding, dilation, ceil_mode):
 
 def _max_pool(op, d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
     input, geometry, unbatched = _prepare(op, d, input, kernel_size, stride, padding, dilation, ceil_mode)
+    if not return_indices:
+        values = MaxPool.apply(input, geometry=geometry, with_indices=False)
+        return values.squeeze(0) if unbatched else values
     values, indices = MaxPool.apply(input, geometry=geometry)
     if unbatched:
         values, indices = values.squeeze(0), indices.squeeze(0)
-    return (values, indices) if return_indices else values
+    return values, indices
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):

@@ -17,13 +17,15 @@ def _sigmoid(xp, x):
 
 
 class LSTMPointwise(Primitive):
-    """(gates (B, 4H) = i|f|g|o pre-activations, c (B, H)) -> (h', c')."""
+    """(input gates (B, 4H), hidden gates (B, 4H), c (B, H)) -> (h', c'); the gates (i|f|g|o pre-activations) are
+    the sum of the two, as in PyTorch's fused cell."""
 
     _backward_name = 'ThnnFusedLstmCellBackward0'
 
     @staticmethod
-    def forward(ctx, gates, c):
+    def forward(ctx, gates_x, gates_h, c):
         xp = ctx.xp
+        gates = gates_x + gates_h
         i, f, g, o = xp.split(gates, 4, axis=1)
         i, f, o = _sigmoid(xp, i), _sigmoid(xp, f), _sigmoid(xp, o)
         g = xp.tanh(g)
@@ -31,34 +33,47 @@ class LSTMPointwise(Primitive):
         tanh_c = xp.tanh(c_new)
         h_new = o * tanh_c
         ctx.acts = (i, f, g, o, tanh_c, c)
-        ctx.save_for_backward(gates, c)
+        ctx.save_for_backward(gates_x, gates_h, c)
         return h_new.astype(gates.dtype, copy=False), c_new.astype(gates.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad_h, grad_c):
         if _State.enabled:
-            gates, c = ctx.saved_tensors
-            return _lstm_backward_tensors(gates, c, grad_h, grad_c)
+            gates_x, gates_h, c = ctx.saved_tensors
+            return _lstm_backward_tensors(gates_x, gates_h, c, grad_h, grad_c)
         ctx.saved_tensors  # raises if freed
-        i, f, g, o, tanh_c, c = ctx.acts
-        xp = ctx.xp
-        dh = grad_h._data if grad_h is not None else 0
-        dc = grad_c._data if grad_c is not None else 0
-        dc_total = dc + dh * o * (1 - tanh_c * tanh_c)
-        d_i = dc_total * g * i * (1 - i)
-        d_f = dc_total * c * f * (1 - f)
-        d_g = dc_total * i * (1 - g * g)
-        d_o = dh * tanh_c * o * (1 - o)
-        d_gates = xp.concatenate([xp.broadcast_to(d, i.shape) for d in (d_i, d_f, d_g, d_o)], axis=1)
-        d_c = xp.broadcast_to(dc_total * f, c.shape)
         Tensor = type(grad_h if grad_h is not None else grad_c)
-        return Tensor._make(d_gates.astype(i.dtype, copy=False)), Tensor._make(xp.array(d_c, dtype=i.dtype))
+        d_gates, d_c = _lstm_backward_arrays(ctx, None if grad_h is None else grad_h._data,
+                                             None if grad_c is None else grad_c._data)
+        d_gates = Tensor._make(d_gates)
+        return d_gates, d_gates, Tensor._make(d_c)
+
+    @staticmethod
+    def backward_array(ctx, grad_h, grad_c):
+        ctx._saved_arrays()  # raises if freed
+        d_gates, d_c = _lstm_backward_arrays(ctx, grad_h, grad_c)
+        return d_gates, d_gates, d_c
 
 
-def _lstm_backward_tensors(gates, c, grad_h, grad_c):
-    h_new, c_new = lstm_pointwise_composite(gates, c)
+def _lstm_backward_arrays(ctx, dh, dc):
+    i, f, g, o, tanh_c, c = ctx.acts
+    xp = ctx.xp
+    dh = 0 if dh is None else dh
+    dc = 0 if dc is None else dc
+    dc_total = dc + dh * o * (1 - tanh_c * tanh_c)
+    d_i = dc_total * g * i * (1 - i)
+    d_f = dc_total * c * f * (1 - f)
+    d_g = dc_total * i * (1 - g * g)
+    d_o = dh * tanh_c * o * (1 - o)
+    d_gates = xp.concatenate([xp.broadcast_to(d, i.shape) for d in (d_i, d_f, d_g, d_o)], axis=1)
+    d_c = xp.broadcast_to(dc_total * f, c.shape)
+    return d_gates.astype(i.dtype, copy=False), xp.array(d_c, dtype=i.dtype)
+
+
+def _lstm_backward_tensors(gates_x, gates_h, c, grad_h, grad_c):
+    h_new, c_new = lstm_pointwise_composite(gates_x, gates_h, c)
     pairs = [(o, g) for o, g in ((h_new, grad_h), (c_new, grad_c)) if g is not None]
-    return _grads_of([o for o, _ in pairs], [gates, c], [g for _, g in pairs])
+    return _grads_of([o for o, _ in pairs], [gates_x, gates_h, c], [g for _, g in pairs])
 
 
 def _grads_of(outputs, inputs, grads):
@@ -69,8 +84,8 @@ def _grads_of(outputs, inputs, grads):
     return tuple(next(found) if t.requires_grad else None for t in inputs)
 
 
-def lstm_pointwise_composite(gates, c):
-    i, f, g, o = gates.chunk(4, 1)
+def lstm_pointwise_composite(gates_x, gates_h, c):
+    i, f, g, o = (gates_x + gates_h).chunk(4, 1)
     c_new = f.sigmoid() * c + i.sigmoid() * g.tanh()
     return o.sigmoid() * c_new.tanh(), c_new
 

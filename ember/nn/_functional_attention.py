@@ -8,7 +8,12 @@ from __future__ import annotations
 import math
 import warnings
 
+from .. import _dtype
+from .._ops.linalg import broadcast_shapes
+
 __all__ = ['scaled_dot_product_attention', 'multi_head_attention_forward']
+
+_FUSED_DTYPES = (_dtype.float32, _dtype.float64)  # half types take the composition (its softmax upcasts)
 
 
 def _ember():
@@ -46,6 +51,10 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         repeats = query.size(-3) // key.size(-3)
         key = key.repeat_interleave(repeats, -3)
         value = value.repeat_interleave(repeats, -3)
+    if dropout_p == 0.0 and query._dtype in _FUSED_DTYPES and (attn_mask is None or _fusable_mask(
+            attn_mask, query, key)):
+        from .._ops.attention import ScaledDotProductAttention  # noqa: PLC0415
+        return ScaledDotProductAttention.apply(query, key, value, attn_mask, scale=factor, causal=bool(is_causal))
     scores = (query @ key.transpose(-2, -1)) * factor
     if is_causal:
         allowed = ember.ones(length, source, dtype=ember.bool, device=query.device).tril()
@@ -60,6 +69,18 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     if dropout_p > 0.0:
         weights = F.dropout(weights, dropout_p, training=True)
     return weights @ value
+
+
+def _fusable_mask(mask, query, key):
+    """Whether the fused primitive takes this mask: no gradient wanted, and it broadcasts to the scores' shape
+    without enlarging them."""
+    if mask.requires_grad or not (mask._dtype is _dtype.bool or mask._dtype is query._dtype):
+        return False
+    scores = tuple(query.shape[:-1]) + (key.size(-2),)
+    try:
+        return broadcast_shapes(scores, tuple(mask.shape)) == scores
+    except RuntimeError:
+        return False
 
 
 def _safe_softmax(scores):

@@ -232,8 +232,9 @@ class RNNBase(Module):
         if batch_sizes is None:
             steps = range(x.size(0) - 1, -1, -1) if reverse else range(x.size(0))
             outputs = [None] * x.size(0)
+            per_step = projected.unbind(0)  # one node whose backward stacks the step gradients once
             for t in steps:
-                h, c = step(projected[t], h, c, w_hh, b_hh, w_hr)
+                h, c = step(per_step[t], h, c, w_hh, b_hh, w_hr)
                 outputs[t] = h
             return ember.stack(outputs, 0), h, c
         sizes = batch_sizes.tolist()
@@ -274,7 +275,7 @@ class RNNBase(Module):
         if b_hh is not None:
             hidden = hidden + b_hh
         if self.mode == 'LSTM':
-            h, c = LSTMPointwise.apply(projected_x + hidden, c)
+            h, c = LSTMPointwise.apply(projected_x, hidden, c)
             if w_hr is not None:
                 h = h @ w_hr.t()
             return h, c
@@ -399,7 +400,7 @@ class LSTMCell(RNNCellBase):
     def forward(self, input, hx=None):
         input, (h, c), batched = self._prepare(input, hx, 'LSTMCell', c=True)
         gi, gh = self._projections(input, h)
-        h, c = LSTMPointwise.apply(gi + gh, c)
+        h, c = LSTMPointwise.apply(gi, gh, c)
         return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
 
 
