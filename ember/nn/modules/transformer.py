@@ -156,7 +156,7 @@ class TransformerEncoder(Module):
 def _why_not_sparsity_fast_path(layer):
     """PyTorch explains (with a warning) why its nested-tensor fast path is off; ember never takes that path."""
     if not isinstance(layer, TransformerEncoderLayer):
-        return f'encoder_layer was not TransformerEncoderLayer'
+        return 'encoder_layer was not TransformerEncoderLayer'
     if layer.norm_first:
         return 'encoder_layer.norm_first was True'
     if not layer.self_attn.batch_first:
