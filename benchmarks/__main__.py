@@ -1,4 +1,4 @@
-"""``python -m benchmarks``: time ember against PyTorch (and tinygrad, when importable) in one process.
+"""``python -m benchmarks``: time ember against PyTorch (and tinygrad, eager and TinyJit, when importable).
 
 Cases: per-op overhead of a 100-op elementwise chain, matmul, MLP / LeNet / ResNet-18 / LSTM / GPT training steps,
 DataLoader throughput, import time and installed size, and NumPy's float32 GEMM rate as the machine's yardstick.
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.metadata
 import json
 import os
 import platform
@@ -22,7 +23,7 @@ import time
 
 import numpy as np
 
-from . import system
+from . import system, tiny
 from ._harness import Settings, format_table, run_case
 from .cases import CASES
 
@@ -39,6 +40,13 @@ def _import_optional(name):
         return None
 
 
+def _version(name):
+    try:
+        return importlib.metadata.version(name)
+    except Exception:  # noqa: BLE001 - a version is informative only
+        return 'installed'
+
+
 def _selected(key, only):
     return not only or any(word in key for word in only)
 
@@ -48,11 +56,14 @@ def run(settings, only=None, log=print):
     import torch
 
     import ember
+    compiler = tiny.configure_environment()
     tinygrad = _import_optional('tinygrad')
-    libs = {'ember': ember, 'torch': torch, 'tinygrad': tinygrad}
+    libs = {'ember': ember, 'torch': torch, 'tinygrad': tinygrad, 'tinygrad+jit': tinygrad}
     meta = {'python': platform.python_version(), 'numpy': np.__version__, 'torch': torch.__version__,
-            'ember': getattr(ember, '__version__', '?'), 'tinygrad': getattr(tinygrad, '__version__', 'installed')
-            if tinygrad else None, 'torch_threads': torch.get_num_threads(), 'cpu_count': os.cpu_count(),
+            'ember': getattr(ember, '__version__', '?'), 'tinygrad': _version('tinygrad') if tinygrad else None,
+            'tinygrad_device': os.environ.get('DEV') if tinygrad else None,
+            'tinygrad_cc': os.path.basename(compiler) if tinygrad and compiler else None,
+            'torch_threads': torch.get_num_threads(), 'cpu_count': os.cpu_count(),
             'processor': platform.processor() or platform.machine(), 'platform': platform.platform(),
             'blas': system.blas_info(), 'mode': 'quick' if settings.quick else 'full', 'repeats': settings.repeats,
             'time': time.strftime('%Y-%m-%d %H:%M:%S'), 'only': only or None,
@@ -66,7 +77,7 @@ def run(settings, only=None, log=print):
         if _selected(case.key, only):
             log(case.title)
             results.append(run_case(case, libs, settings, log=log))
-    installed = [name for name, lib in libs.items() if lib is not None]
+    installed = [name for name, lib in libs.items() if lib is not None and name != 'tinygrad+jit']
     if _selected('import', only):
         log('import time')
         results.append(system.import_time_row(installed, repeats=3 if settings.quick else 5))
@@ -112,7 +123,8 @@ def profile(iterations=200, top=10):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog='python -m benchmarks', description=__doc__.splitlines()[0])
-    parser.add_argument('--quick', action='store_true', help='fewer repeats and smaller budgets (< 2 minutes)')
+    parser.add_argument('--quick', action='store_true',
+                        help='fewer repeats and smaller budgets, no tinygrad ResNet/LSTM/GPT (< 3 minutes)')
     parser.add_argument('--only', nargs='+', metavar='NAME',
                         help='run the cases whose key contains any NAME (keys: '
                              + ', '.join([c.key for c in CASES] + list(EXTRA_KEYS)) + ')')

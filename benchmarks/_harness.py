@@ -33,11 +33,13 @@ class Settings:
 @dataclasses.dataclass
 class Bench:
     """One library's runnable case: ``step()`` is timed; ``items`` per call turns times into a rate; ``flops``
-    per call (when known) gives the GFLOP/s column."""
+    per call (when known) gives the GFLOP/s column; ``warmup`` more calls after the first (checked) one keep
+    compile time out of the timings (tinygrad compiles each new kernel on first use)."""
     step: Callable[[], Any]
     items: Optional[int] = None
     flops: Optional[float] = None
     keepalive: Any = None
+    warmup: int = 0
 
 
 @dataclasses.dataclass
@@ -56,9 +58,9 @@ class Case:
 
 
 def measure(step, settings, first_s):
-    """Seconds per call of ``step`` (already called once, taking ``first_s``): a list of samples, each the mean of
-    ``inner`` calls. A call slower than the whole budget skips the second warm-up and gets ``min_repeats`` samples
-    (one in a quick run)."""
+    """Seconds per call of ``step`` (already warmed up, its last call taking ``first_s``): a list of samples, each
+    the mean of ``inner`` calls. A call slower than the whole budget skips the calibration call and gets
+    ``min_repeats`` samples (one in a quick run)."""
     if first_s > settings.budget_s:
         once, repeats = first_s, (1 if settings.quick else settings.min_repeats)
     else:
@@ -108,11 +110,32 @@ def _error_text(exc):
     return text
 
 
+class Skipped(Exception):
+    """Raised by a case's setup to leave a library's cell as 'skipped (reason)' (e.g. too slow for --quick)."""
+
+
+LIBRARIES = ('torch', 'ember', 'tinygrad', 'tinygrad+jit')  # run in this order: PyTorch first, for its weights
+OTHERS = ('torch', 'tinygrad', 'tinygrad+jit')                # what ember is compared with
+
+
+def _warm_up(bench):
+    """Call ``step`` once (its result is the check value), then ``bench.warmup`` more times; return the check,
+    the first call's seconds and the last call's seconds (what a steady call costs, compile excluded)."""
+    start = time.perf_counter()
+    check = _scalar(bench.step())
+    first_s = last_s = time.perf_counter() - start
+    for _ in range(bench.warmup):
+        start = time.perf_counter()
+        bench.step()
+        last_s = time.perf_counter() - start
+    return check, first_s, last_s
+
+
 def run_case(case, libs, settings, log=print):
     """Run one case on every library in ``libs`` (name -> module or None) and return its row as a dict."""
     row = {'key': case.key, 'case': case.title, 'unit': case.unit, 'libs': {}}
     shared = {}
-    for name in ('torch', 'ember', 'tinygrad'):
+    for name in LIBRARIES:
         lib = libs.get(name)
         if lib is None or name not in case.libs:
             row['libs'][name] = {'status': 'n/a'}
@@ -123,22 +146,22 @@ def run_case(case, libs, settings, log=print):
             if bench is None:
                 row['libs'][name] = {'status': 'n/a'}
                 continue
-            start = time.perf_counter()
-            check = _scalar(bench.step())
-            first_s = time.perf_counter() - start
-            samples, inner = measure(bench.step, settings, first_s)
+            check, first_s, last_s = _warm_up(bench)
+            samples, inner = measure(bench.step, settings, last_s)
             cell = summarize(samples, case.scale, bench.items)
-            cell.update(status='ok', inner=inner, check=check, first_call_s=first_s)
+            cell.update(status='ok', inner=inner, check=check, first_call_s=first_s, warmup_calls=bench.warmup)
             row['libs'][name] = cell
             if bench.flops and 'flops_per_call' not in row:
                 row['flops_per_call'] = bench.flops
+        except Skipped as exc:
+            row['libs'][name] = {'status': 'skipped', 'reason': str(exc)}
         except Exception as exc:  # noqa: BLE001 - a failing library must not abort the run
             row['libs'][name] = {'status': 'error', 'error': _error_text(exc),
                                  'traceback': traceback.format_exc(limit=6)}
         finally:
             del bench
             gc.collect()
-        log(f'  {case.key:<22} {name:<8} {_cell_text(row["libs"][name])}')
+        log(f'  {case.key:<22} {name:<12} {_cell_text(row["libs"][name])}')
     _add_derived(row)
     return row
 
@@ -146,15 +169,18 @@ def run_case(case, libs, settings, log=print):
 def _add_derived(row):
     cells = row['libs']
     ember_cell = cells.get('ember', {})
-    for other in ('torch', 'tinygrad'):
+    for other in OTHERS:
         cell = cells.get(other, {})
         if ember_cell.get('status') == 'ok' and cell.get('status') == 'ok':
             # Ratio of times, so > 1 means ember is slower, for rates too.
             row[f'ratio_{other}'] = ember_cell['median_s'] / cell['median_s']
     checks = {n: c.get('check') for n, c in cells.items() if c.get('check') is not None}
-    if 'ember' in checks and 'torch' in checks:
+    if 'torch' in checks:
         reference = max(abs(checks['torch']), 1e-12)
-        row['check_rel_diff'] = abs(checks['ember'] - checks['torch']) / reference
+        for name in ('ember', 'tinygrad', 'tinygrad+jit'):
+            if name in checks:
+                key = 'check_rel_diff' if name == 'ember' else f'check_rel_diff_{name}'
+                row[key] = abs(checks[name] - checks['torch']) / reference
     flops = row.get('flops_per_call')
     if flops:
         for name, cell in cells.items():
@@ -187,6 +213,8 @@ def _cell_text(cell, width=60):
         text = 'error: ' + cell['error']
         text = text.replace('|', '/')
         return text if len(text) <= width else text[:width - 1] + '…'
+    if status == 'skipped':
+        return f"skipped ({cell.get('reason', '')})".replace('|', '/')
     return 'n/a'
 
 
@@ -195,10 +223,10 @@ def _ratio_text(row, other):
     return 'n/a' if ratio is None else f'{ratio:.2f}x'
 
 
-def _gflops_text(row, peak):
+def _gflops_text(row, peak, names):
     cells = row['libs']
     parts = []
-    for name in ('ember', 'torch'):
+    for name in names:
         value = cells.get(name, {}).get('gflops')
         if value is None:
             parts.append('—')
@@ -209,31 +237,45 @@ def _gflops_text(row, peak):
     return ' / '.join(parts) if any(p != '—' for p in parts) else ''
 
 
-def _check_text(row):
-    diff = row.get('check_rel_diff')
-    return '' if diff is None else f'{diff:.1e}'
+def _check_text(row, names):
+    keys = {'ember': 'check_rel_diff', 'tinygrad': 'check_rel_diff_tinygrad',
+            'tinygrad+jit': 'check_rel_diff_tinygrad+jit'}
+    parts = [row.get(keys[name]) for name in names]
+    if all(p is None for p in parts):
+        return ''
+    return ' / '.join('—' if p is None else f'{p:.1e}' for p in parts)
+
+
+def _has_tinygrad(report):
+    return report['meta'].get('tinygrad') is not None
 
 
 def format_table(report):
-    """The report as a Markdown table with a footer of the settings (what ``latest.md`` holds)."""
+    """The report as a Markdown table with a footer of the settings (what ``latest.md`` holds).
+
+    The tinygrad columns (eager, TinyJit, and ember's ratios to them) appear only when tinygrad was importable."""
     meta = report['meta']
     peak = meta.get('blas_gflops')
-    has_tinygrad = meta.get('tinygrad') is not None
-    header = ['case', 'unit', 'ember median (min–max)', 'PyTorch median (min–max)']
-    if has_tinygrad:
-        header.append('tinygrad median (min–max)')
-    header += ['ember/PyTorch', 'ember/tinygrad', 'GFLOP/s ember / PyTorch (% of BLAS)', 'first-step rel. diff']
+    tiny = ('tinygrad', 'tinygrad+jit') if _has_tinygrad(report) else ()
+    names = ('ember', 'torch') + tiny
+    labels = {'ember': 'ember', 'torch': 'PyTorch', 'tinygrad': 'tinygrad', 'tinygrad+jit': 'tinygrad+jit'}
+    header = ['case', 'unit'] + [f'{labels[n]} median (min–max)' for n in names]
+    header += [f'ember/{labels[n]}' for n in OTHERS if n in names]
+    header += ['GFLOP/s ' + ' / '.join(labels[n] for n in names) + ' (% of BLAS)',
+               'first-step rel. diff vs PyTorch: ' + ' / '.join(labels[n] for n in names if n != 'torch')]
     lines = ['| ' + ' | '.join(header) + ' |', '|' + '---|' * len(header)]
     for row in report['results']:
-        cells = [row['case'], row['unit'], _cell_text(row['libs'].get('ember', {})),
-                 _cell_text(row['libs'].get('torch', {}))]
-        if has_tinygrad:
-            cells.append(_cell_text(row['libs'].get('tinygrad', {})))
-        cells += [_ratio_text(row, 'torch'), _ratio_text(row, 'tinygrad'), _gflops_text(row, peak), _check_text(row)]
+        cells = [row['case'], row['unit']] + [_cell_text(row['libs'].get(n, {})) for n in names]
+        cells += [_ratio_text(row, n) for n in OTHERS if n in names]
+        cells += [_gflops_text(row, peak, names), _check_text(row, [n for n in names if n != 'torch'])]
         lines.append('| ' + ' | '.join(cells) + ' |')
     lines.append('')
     lines.extend(footer_lines(report))
     return '\n'.join(lines)
+
+
+EAGER_WARMUP_NOTE = ('timings start after 2 warm-up steps (eager) or 3 (jit) past the checked first one, so '
+                     'kernel compile time is excluded (first_call_s in latest.json holds it).')
 
 
 def footer_lines(report):
@@ -253,9 +295,17 @@ def footer_lines(report):
                      'against it; GFLOP/s of training steps count Linear/Conv2d/LSTM/attention products, backward as '
                      '2x forward).')
     tinygrad = meta.get('tinygrad')
-    lines.append('tinygrad: ' + (f'{tinygrad} (only the elementwise-chain and matmul cases are written for it).'
-                                 if tinygrad else 'not importable here, shown as n/a.'))
+    if tinygrad:
+        lines.append(f"tinygrad {tinygrad} on {meta.get('tinygrad_device', '?')} (kernels compiled by "
+                     f"{meta.get('tinygrad_cc', '?')}): 'tinygrad' is eager (each step's lazy graph is built, "
+                     "scheduled and run, all outputs realized), 'tinygrad+jit' replays the step captured by TinyJit; "
+                     f"{EAGER_WARMUP_NOTE} Same data, PyTorch's initial weights and the same loss; the LSTM "
+                     'is nn.LSTMCell stepped over the sequence (tinygrad has no nn.LSTM). tinygrad fuses the '
+                     'elementwise chain into one kernel, so its µs/op is graph building and scheduling over 100.')
+    else:
+        lines.append('tinygrad: not importable here, its columns are left out.')
     lines.append('Times are medians of the repeats after warm-up (spread: min–max; quartiles in latest.json). '
                  'Ratios are ember time / other time, so > 1 means ember is slower (rates too). '
-                 'First-step rel. diff compares the first loss of ember and PyTorch from identical weights and data.')
+                 "First-step rel. diff compares the first loss of ember (and tinygrad) with PyTorch's, from identical "
+                 'weights and data.')
     return lines

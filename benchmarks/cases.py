@@ -16,8 +16,8 @@ import importlib
 
 import numpy as np
 
-from . import models
-from ._harness import Bench, Case
+from . import models, tiny
+from ._harness import Bench, Case, Skipped
 
 CHAIN_LEN = 100
 
@@ -38,15 +38,14 @@ def _chain_inputs(rng):
             rng.uniform(0.9, 1.1, (32, 32)).astype(np.float32))
 
 
-def _tinygrad_tensor(lib, array, requires_grad=False):
-    return lib.Tensor(array, requires_grad=requires_grad)
+TINYGRAD = ('tinygrad', 'tinygrad+jit')
+ALL_LIBS = ('ember', 'torch') + TINYGRAD
 
 
 def setup_chain_forward(name, lib, shared, quick):
     x0, w0, v0 = _chain_inputs(np.random.default_rng(0))
-    if name == 'tinygrad':
-        x, w, v = (_tinygrad_tensor(lib, a) for a in (x0, w0, v0))
-        return Bench(lambda: _chain(x, w, v).realize())
+    if name in TINYGRAD:
+        return tiny.setup_chain_forward(lib, (x0, w0, v0), _chain, jit=name == 'tinygrad+jit')
     x, w, v = lib.tensor(x0, requires_grad=True), lib.tensor(w0, requires_grad=True), lib.tensor(v0)
 
     def step():
@@ -57,16 +56,8 @@ def setup_chain_forward(name, lib, shared, quick):
 
 def setup_chain_backward(name, lib, shared, quick):
     x0, w0, v0 = _chain_inputs(np.random.default_rng(0))
-    if name == 'tinygrad':
-        x, w = _tinygrad_tensor(lib, x0, True), _tinygrad_tensor(lib, w0, True)
-        v = _tinygrad_tensor(lib, v0)
-
-        def tiny_step():
-            x.grad = w.grad = None
-            _chain(x, w, v).sum().backward()
-            x.grad.realize()
-            w.grad.realize()
-        return Bench(tiny_step)
+    if name in TINYGRAD:
+        return tiny.setup_chain_backward(lib, (x0, w0, v0), _chain, jit=name == 'tinygrad+jit')
     x, w, v = lib.tensor(x0, requires_grad=True), lib.tensor(w0, requires_grad=True), lib.tensor(v0)
 
     def step():
@@ -75,20 +66,15 @@ def setup_chain_backward(name, lib, shared, quick):
     return Bench(step)
 
 
-def _matmul_setup(n):
+def _matmul_setup(n, tinygrad_in_quick=True):
     def setup(name, lib, shared, quick):
         rng = np.random.default_rng(1)
         a0, b0, g0 = (rng.standard_normal((n, n)).astype(np.float32) for _ in range(3))
         flops = 6.0 * n ** 3
-        if name == 'tinygrad':
-            a, b, g = _tinygrad_tensor(lib, a0, True), _tinygrad_tensor(lib, b0, True), _tinygrad_tensor(lib, g0)
-
-            def tiny_step():
-                a.grad = b.grad = None
-                ((a @ b) * g).sum().backward()
-                a.grad.realize()
-                b.grad.realize()
-            return Bench(tiny_step, flops=flops)
+        if name in TINYGRAD:
+            if quick and not tinygrad_in_quick:
+                raise Skipped('full run only')
+            return tiny.setup_matmul(lib, (a0, b0, g0), flops, jit=name == 'tinygrad+jit')
         a, b, g = lib.tensor(a0, requires_grad=True), lib.tensor(b0, requires_grad=True), lib.tensor(g0)
 
         def step():
@@ -125,9 +111,18 @@ def _torch_forward_flops(model, *inputs, extra=0.0):
     return total[0]
 
 
-def _training_setup(build, make_batch, optimizer, attention_flops=None):
-    """A training-step case: forward, cross-entropy loss, backward, optimizer step, for one fixed batch."""
+def _training_setup(build, make_batch, optimizer, attention_flops=None, tinygrad_in_quick=True):
+    """A training-step case: forward, cross-entropy loss, backward, optimizer step, for one fixed batch.
+
+    ``optimizer`` is ``(kind, kwargs)``; tinygrad runs ``tiny.MODELS[build.__name__]`` (full runs only where
+    ``tinygrad_in_quick`` is false: its first steps compile for minutes)."""
     def setup(name, lib, shared, quick):
+        if name in TINYGRAD:
+            if quick and not tinygrad_in_quick:
+                raise Skipped('full run only')
+            key = 'lstm' if build is models.lstm_lm else build.__name__
+            return tiny.setup_training(key, lib, shared, make_batch(np.random.default_rng(2)), optimizer,
+                                       jit=name == 'tinygrad+jit')
         if name == 'torch':
             lib.manual_seed(0)
         model = build(lib)
@@ -141,7 +136,7 @@ def _training_setup(build, make_batch, optimizer, attention_flops=None):
         elif 'torch_state' in shared:
             models.copy_weights(shared['torch_state'], model, lib)
         model.train()
-        opt = optimizer(lib, model.parameters())
+        opt = _optimizer(lib, model.parameters(), optimizer)
         cross_entropy = lib.nn.functional.cross_entropy
 
         def step():
@@ -156,11 +151,16 @@ def _training_setup(build, make_batch, optimizer, attention_flops=None):
 
 
 def _sgd(lr=0.01, momentum=0.9):
-    return lambda lib, params: lib.optim.SGD(params, lr=lr, momentum=momentum)
+    return 'sgd', {'lr': lr, 'momentum': momentum}
 
 
 def _adam(lr=1e-3):
-    return lambda lib, params: lib.optim.Adam(params, lr=lr)
+    return 'adam', {'lr': lr}
+
+
+def _optimizer(lib, params, spec):
+    kind, kwargs = spec
+    return lib.optim.SGD(params, **kwargs) if kind == 'sgd' else lib.optim.Adam(params, **kwargs)
 
 
 def _images(batch, shape, classes):
@@ -222,23 +222,25 @@ def _cases():
     train = 'ms/step'
     return [
         Case('overhead-forward', 'elementwise chain 100 ops 32x32, forward', 'µs/op', 1e6 / CHAIN_LEN,
-             setup_chain_forward, libs=('ember', 'torch', 'tinygrad')),
+             setup_chain_forward, libs=ALL_LIBS),
         Case('overhead-backward', 'elementwise chain 100 ops 32x32, forward+backward', 'µs/op', 1e6 / CHAIN_LEN,
-             setup_chain_backward, libs=('ember', 'torch', 'tinygrad')),
-        Case('matmul-1024', 'matmul 1024x1024, forward+backward', 'ms', 1e3, _matmul_setup(1024),
-             libs=('ember', 'torch', 'tinygrad')),
-        Case('matmul-2048', 'matmul 2048x2048, forward+backward', 'ms', 1e3, _matmul_setup(2048),
-             libs=('ember', 'torch', 'tinygrad')),
+             setup_chain_backward, libs=ALL_LIBS),
+        Case('matmul-1024', 'matmul 1024x1024, forward+backward', 'ms', 1e3, _matmul_setup(1024), libs=ALL_LIBS),
+        Case('matmul-2048', 'matmul 2048x2048, forward+backward', 'ms', 1e3,
+             _matmul_setup(2048, tinygrad_in_quick=False), libs=ALL_LIBS),
         Case('mlp', 'MLP 784-512-512-10 step, batch 128, SGD', train, 1e3,
-             _training_setup(models.mlp, _images(128, (784,), 10), _sgd())),
+             _training_setup(models.mlp, _images(128, (784,), 10), _sgd()), libs=ALL_LIBS),
         Case('lenet', 'LeNet-5 step, batch 64x1x28x28, SGD', train, 1e3,
-             _training_setup(models.lenet, _images(64, (1, 28, 28), 10), _sgd())),
+             _training_setup(models.lenet, _images(64, (1, 28, 28), 10), _sgd()), libs=ALL_LIBS),
         Case('resnet18', 'ResNet-18 step, batch 8x3x64x64, SGD', train, 1e3,
-             _training_setup(models.resnet18, _images(8, (3, 64, 64), 100), _sgd())),
+             _training_setup(models.resnet18, _images(8, (3, 64, 64), 100), _sgd(), tinygrad_in_quick=False),
+             libs=ALL_LIBS),
         Case('lstm', 'LSTM LM 2x256 step, vocab 10k, seq 35, batch 20, SGD', train, 1e3,
-             _training_setup(models.lstm_lm, _tokens((35, 20), 10000), _sgd(lr=1.0, momentum=0.0))),
+             _training_setup(models.lstm_lm, _tokens((35, 20), 10000), _sgd(lr=1.0, momentum=0.0),
+                             tinygrad_in_quick=False), libs=ALL_LIBS),
         Case('gpt', 'GPT 4 layers d128 4 heads step, seq 64, batch 32, Adam', train, 1e3,
-             _training_setup(models.gpt, _tokens((32, 64), 1024), _adam(), _gpt_attention_flops)),
+             _training_setup(models.gpt, _tokens((32, 64), 1024), _adam(), _gpt_attention_flops,
+                             tinygrad_in_quick=False), libs=ALL_LIBS),
         Case('dataloader-0', 'DataLoader 28x28 items, batch 64, num_workers=0', 'items/s', 1.0,
              _dataloader_setup(0)),
         Case('dataloader-2', 'DataLoader 28x28 items, batch 64, num_workers=2 (epoch incl. worker start)',

@@ -99,10 +99,21 @@ class MatMul(Primitive):
         if need_b:
             if b.ndim == 2 and a.ndim > 2:
                 rows = _numel(a.shape[:-1])
-                grad_b = _product(xp, a.reshape(rows, a.shape[-1]).T, grad.reshape(rows, grad.shape[-1]))
+                a, grad = a.reshape(rows, a.shape[-1]), grad.reshape(rows, grad.shape[-1])
+            if b.ndim == 2 and _transposed(b):
+                # b is a weight's .T (F.linear): the product is formed in the weight's own layout, so the
+                # gradient that reaches the weight through TBackward0 is a fresh contiguous array the engine keeps
+                grad_b = _product(xp, grad.T, a).T
+            elif b.ndim == 2 and a.ndim == 2:
+                grad_b = _product(xp, a.T, grad)
             else:
                 grad_b = _product(xp, xp.swapaxes(a, -1, -2), grad)
         return grad_a, grad_b
+
+
+def _transposed(b):
+    flags = getattr(b, 'flags', None)
+    return flags is not None and flags.f_contiguous and not flags.c_contiguous
 
 
 def _product(xp, a, b):

@@ -287,6 +287,8 @@ def _sum_to(grad, shape, node, index):
         raise RuntimeError(f'Function {node.name()} returned an invalid gradient at index {index} - got '
                            f'{list(gshape)} but expected shape compatible with {list(shape)}')
     dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and gshape[lead + i] != 1)
+    if dims and len(dims) == lead:  # only leading dims: summed away, no reshape view left behind
+        return grad.sum(dims)
     if dims:
         grad = grad.sum(dims, keepdim=True)
     if lead:
@@ -324,6 +326,8 @@ def _accumulate(node, grad, create_graph):
             variable._grad = grad.clone()
         elif _stealable(grad):
             variable._grad = grad  # nobody else can see this gradient: keep it instead of copying (as PyTorch does)
+        elif _owner_stealable(grad):
+            variable._grad = _function._Tensor._make(grad._data.base)  # a view spanning an array nobody else holds
         else:
             variable._grad = _function._Tensor._make(grad._data.copy())
     elif create_graph:
@@ -365,6 +369,28 @@ def _stealable(grad):
     return (type(grad) is _function._Tensor and getrefcount(grad) <= 4 and getrefcount(data) <= 3 and
             data.base is None and getattr(getattr(data, 'flags', None), 'writeable', False) and
             not grad._requires_grad and grad._grad_fn is None and grad._base is None)
+
+
+def _owner_stealable(grad):
+    """True when ``grad``'s array is a C-contiguous view of the same shape over an array that only ``grad`` (and the
+    view tensor it came from, itself held by nobody else) reaches: a product formed transposed and transposed back,
+    as F.linear's weight gradient is. The owner then becomes ``.grad`` without a copy."""
+    data = grad._data
+    base = data.base
+    if base is None or type(grad) is not _function._Tensor or getrefcount(grad) > 4 or getrefcount(data) > 3 or \
+            grad._requires_grad or grad._grad_fn is not None:
+        return False
+    allowed = 3
+    view = grad._base
+    if view is not None:
+        if getrefcount(view) > 3 or view._requires_grad or view._base is not None or \
+                getattr(view._data, 'base', None) is not base or getrefcount(view._data) > 3:
+            return False
+        allowed = 4
+    return (getrefcount(base) <= allowed and type(base) is type(data) and base.base is None and
+            base.shape == data.shape and base.dtype == data.dtype and data.flags.c_contiguous and
+            base.flags.c_contiguous and base.flags.writeable and
+            data.__array_interface__['data'][0] == base.__array_interface__['data'][0])
 
 
 def _check_nan(node, grads):
