@@ -111,11 +111,12 @@ def _torch_forward_flops(model, *inputs, extra=0.0):
     return total[0]
 
 
-def _training_setup(build, make_batch, optimizer, attention_flops=None, tinygrad_in_quick=True):
+def _training_setup(build, make_batch, optimizer, attention_flops=None, tinygrad_in_quick=True, compiled=False):
     """A training-step case: forward, cross-entropy loss, backward, optimizer step, for one fixed batch.
 
     ``optimizer`` is ``(kind, kwargs)``; tinygrad runs ``tiny.MODELS[build.__name__]`` (full runs only where
-    ``tinygrad_in_quick`` is false: its first steps compile for minutes)."""
+    ``tinygrad_in_quick`` is false: its first steps compile for minutes). ``compiled``: ember's model runs through
+    ``ember.compile`` (PyTorch stays eager, the baseline the compile target is set against)."""
     def setup(name, lib, shared, quick):
         if name in TINYGRAD:
             if quick and not tinygrad_in_quick:
@@ -138,6 +139,8 @@ def _training_setup(build, make_batch, optimizer, attention_flops=None, tinygrad
         model.train()
         opt = _optimizer(lib, model.parameters(), optimizer)
         cross_entropy = lib.nn.functional.cross_entropy
+        if compiled and name == 'ember':
+            model = lib.compile(model)
 
         def step():
             opt.zero_grad()
@@ -241,6 +244,10 @@ def _cases():
         Case('gpt', 'GPT 4 layers d128 4 heads step, seq 64, batch 32, Adam', train, 1e3,
              _training_setup(models.gpt, _tokens((32, 64), 1024), _adam(), _gpt_attention_flops,
                              tinygrad_in_quick=False), libs=ALL_LIBS),
+        Case('mlp-compiled', 'MLP step as above, ember.compile vs PyTorch eager', train, 1e3,
+             _training_setup(models.mlp, _images(128, (784,), 10), _sgd(), compiled=True)),
+        Case('gpt-compiled', 'GPT step as above, ember.compile vs PyTorch eager', train, 1e3,
+             _training_setup(models.gpt, _tokens((32, 64), 1024), _adam(), _gpt_attention_flops, compiled=True)),
         Case('dataloader-0', 'DataLoader 28x28 items, batch 64, num_workers=0', 'items/s', 1.0,
              _dataloader_setup(0)),
         Case('dataloader-2', 'DataLoader 28x28 items, batch 64, num_workers=2 (epoch incl. worker start)',

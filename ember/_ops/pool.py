@@ -93,10 +93,11 @@ def _max_choice(xp, padded, geometry):
     nan = padded.dtype.kind == 'f' and padded.size and bool(xp.isnan(xp.max(padded)))
     if math.prod(geometry.kernel) <= _UNROLLED and not nan:
         # a tournament over the kernel offsets in order: a tie keeps the earlier half, so the first max wins
-        entries = [(padded[(slice(None), slice(None)) + region], k) for k, (_, region) in
+        # offsets as uint8 (a window has at most _UNROLLED of them): the choice arrays are 8x smaller than int64
+        entries = [(padded[(slice(None), slice(None)) + region], xp.uint8(k)) for k, (_, region) in
                    enumerate(geometry.regions())]
         if len(entries) == 1:
-            return entries[0][0].copy(), xp.zeros(entries[0][0].shape, dtype=xp.int64)
+            return entries[0][0].copy(), xp.zeros(entries[0][0].shape, dtype=xp.uint8)
         while len(entries) > 1:
             merged = []
             for j in range(0, len(entries) - 1, 2):
@@ -131,7 +132,7 @@ class MaxPool(Primitive):
             return values
         d = len(geometry.kernel)
         # flat indices into the unpadded input's spatial dims
-        offsets = xp.unravel_index(choice, geometry.kernel) if d > 1 else (choice,)
+        offsets = xp.unravel_index(choice, geometry.kernel) if d > 1 else (choice.astype(xp.int64),)
         index = 0
         for i in range(d):
             grid = xp.arange(geometry.out[i]).reshape((-1,) + (1,) * (d - 1 - i))
