@@ -42,28 +42,41 @@ TINYGRAD = ('tinygrad', 'tinygrad+jit')
 ALL_LIBS = ('ember', 'torch') + TINYGRAD
 
 
-def setup_chain_forward(name, lib, shared, quick):
+def _chain_fn(name, lib, compiled):
+    """The chain, through ``ember.compile`` for ember in the compiled cases (PyTorch stays eager)."""
+    return lib.compile(_chain) if compiled and name == 'ember' else _chain
+
+
+def setup_chain_forward(name, lib, shared, quick, compiled=False):
     x0, w0, v0 = _chain_inputs(np.random.default_rng(0))
     if name in TINYGRAD:
         return tiny.setup_chain_forward(lib, (x0, w0, v0), _chain, jit=name == 'tinygrad+jit')
     x, w, v = lib.tensor(x0, requires_grad=True), lib.tensor(w0, requires_grad=True), lib.tensor(v0)
+    chain = _chain_fn(name, lib, compiled)
 
     def step():
         with lib.no_grad():
-            _chain(x, w, v)
-    return Bench(step)
+            chain(x, w, v)
+    return Bench(step, warmup=2 if compiled else 0)
 
 
-def setup_chain_backward(name, lib, shared, quick):
+def setup_chain_backward(name, lib, shared, quick, compiled=False):
     x0, w0, v0 = _chain_inputs(np.random.default_rng(0))
     if name in TINYGRAD:
         return tiny.setup_chain_backward(lib, (x0, w0, v0), _chain, jit=name == 'tinygrad+jit')
     x, w, v = lib.tensor(x0, requires_grad=True), lib.tensor(w0, requires_grad=True), lib.tensor(v0)
+    chain = _chain_fn(name, lib, compiled)
 
     def step():
         x.grad = w.grad = None
-        _chain(x, w, v).sum().backward()
-    return Bench(step)
+        chain(x, w, v).sum().backward()
+    return Bench(step, warmup=2 if compiled else 0)
+
+
+def _compiled(setup):
+    def compiled_setup(name, lib, shared, quick):
+        return setup(name, lib, shared, quick, compiled=True)
+    return compiled_setup
 
 
 def _matmul_setup(n, tinygrad_in_quick=True):
@@ -244,10 +257,15 @@ def _cases():
         Case('gpt', 'GPT 4 layers d128 4 heads step, seq 64, batch 32, Adam', train, 1e3,
              _training_setup(models.gpt, _tokens((32, 64), 1024), _adam(), _gpt_attention_flops,
                              tinygrad_in_quick=False), libs=ALL_LIBS),
-        Case('mlp-compiled', 'MLP step as above, ember.compile vs PyTorch eager', train, 1e3,
-             _training_setup(models.mlp, _images(128, (784,), 10), _sgd(), compiled=True)),
-        Case('gpt-compiled', 'GPT step as above, ember.compile vs PyTorch eager', train, 1e3,
-             _training_setup(models.gpt, _tokens((32, 64), 1024), _adam(), _gpt_attention_flops, compiled=True)),
+        Case('overhead-forward-compiled', 'elementwise chain, forward: ember.compile vs PyTorch eager', 'µs/op',
+             1e6 / CHAIN_LEN, _compiled(setup_chain_forward), libs=ALL_LIBS),
+        Case('overhead-backward-compiled', 'elementwise chain, forward+backward: ember.compile vs PyTorch eager',
+             'µs/op', 1e6 / CHAIN_LEN, _compiled(setup_chain_backward), libs=ALL_LIBS),
+        Case('mlp-compiled', 'MLP step as above: ember.compile vs PyTorch eager', train, 1e3,
+             _training_setup(models.mlp, _images(128, (784,), 10), _sgd(), compiled=True), libs=ALL_LIBS),
+        Case('gpt-compiled', 'GPT step as above: ember.compile vs PyTorch eager', train, 1e3,
+             _training_setup(models.gpt, _tokens((32, 64), 1024), _adam(), _gpt_attention_flops,
+                             compiled=True)),  # tinygrad's GPT is in the row above (its compile takes minutes)
         Case('dataloader-0', 'DataLoader 28x28 items, batch 64, num_workers=0', 'items/s', 1.0,
              _dataloader_setup(0)),
         Case('dataloader-2', 'DataLoader 28x28 items, batch 64, num_workers=2 (epoch incl. worker start)',

@@ -408,6 +408,23 @@ def test_transformer_encoder_layer_train_mode(kwargs):
     _check_twins(eager, comp, compiled, lambda: (ember.randn(5, 3, 16),))
 
 
+@pytest.mark.parametrize('name, shape', [('lenet5', (2, 1, 28, 28)), ('resnet18', (2, 3, 32, 32)),
+                                         ('mobilenet_v2', (2, 3, 32, 32))])
+def test_vision_zoo_train_mode(name, shape):
+    """The vision models (train mode: batch-norm statistics, dropout off) compile to eager's values and grads."""
+    from ember.vision import models  # noqa: PLC0415
+
+    def build():
+        model = models.get_model(name, num_classes=5)
+        for module in model.modules():
+            if isinstance(module, nn.Dropout):
+                module.p = 0.0
+        return model
+    eager, comp = _twin(build)
+    compiled = ember.compile(comp)
+    _check_twins(eager, comp, compiled, lambda: (ember.randn(*shape),), calls=2, rtol=1e-3, atol=1e-4)
+
+
 class TinyGPT(nn.Module):
     def __init__(self, vocab=11, d=16, seq=6, layers=2):
         super().__init__()

@@ -52,7 +52,7 @@ def _sgd(xp, param, grad, buf, lr, momentum, dampening, weight_decay, nesterov, 
             buf = grad.copy()
         else:
             buf *= momentum
-            buf += (1 - dampening) * grad
+            buf += grad if dampening == 0 else (1 - dampening) * grad  # no temporary in the common case
         grad = grad + momentum * buf if nesterov else buf
     param -= lr * grad
     return buf
