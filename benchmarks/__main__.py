@@ -48,7 +48,9 @@ def _version(name):
 
 
 def _selected(key, only):
-    return not only or any(word in key for word in only)
+    """A NAME that is a whole key selects that case only; any other NAME selects every key containing it."""
+    keys = {c.key for c in CASES} | set(EXTRA_KEYS)
+    return not only or any(word == key or (word not in keys and word in key) for word in only)
 
 
 def run(settings, only=None, log=print):
@@ -126,7 +128,7 @@ def main(argv=None):
     parser.add_argument('--quick', action='store_true',
                         help='fewer repeats and smaller budgets, no tinygrad ResNet/LSTM/GPT (< 3 minutes)')
     parser.add_argument('--only', nargs='+', metavar='NAME',
-                        help='run the cases whose key contains any NAME (keys: '
+                        help='run the case named NAME, or every case whose key contains it (keys: '
                              + ', '.join([c.key for c in CASES] + list(EXTRA_KEYS)) + ')')
     parser.add_argument('--repeats', type=int, default=None, help='timed samples per case (default 7, quick 3)')
     parser.add_argument('--out', default=RESULTS_DIR, help='directory for latest.md / latest.json')
