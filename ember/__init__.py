@@ -31,6 +31,9 @@ from ._random import (  # noqa: F401
     Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state,
 )
 from ._tensor_str import set_printoptions  # noqa: F401
+from ._backend import host_memory as _host_memory  # noqa: F401
+from ._backend.threads import (  # noqa: F401
+    get_num_interop_threads, get_num_threads, set_num_interop_threads, set_num_threads)
 from ._ops.creation_more import *  # noqa: F401,F403 - arange, linspace, eye, meshgrid, ...
 from math import e, inf, nan, pi  # noqa: F401,E402 - torch.e, torch.pi, torch.inf, torch.nan
 from .autograd.grad_mode import (  # noqa: F401
@@ -54,3 +57,5 @@ import warnings as _warnings  # noqa: E402
 # errstate context is paid on the hot path).
 _warnings.filterwarnings('ignore', category=RuntimeWarning, module=r'ember\.')
 from ._compile import compile  # noqa: E402,F401
+
+_host_memory.tune()  # freed arrays are reused rather than returned to the OS and faulted in again each step
