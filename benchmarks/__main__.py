@@ -68,7 +68,7 @@ def run(settings, only=None, log=print):
             'torch_threads': torch.get_num_threads(), 'cpu_count': os.cpu_count(),
             'processor': platform.processor() or platform.machine(), 'platform': platform.platform(),
             'blas': system.blas_info(), 'mode': 'quick' if settings.quick else 'full', 'repeats': settings.repeats,
-            'time': time.strftime('%Y-%m-%d %H:%M:%S'), 'only': only or None,
+            'time': time.strftime('%Y-%m-%d %H:%M:%S'), 'only': only or None, 'isolated': settings.isolate,
             'load_average': ', '.join(f'{x:.1f}' for x in os.getloadavg()) if hasattr(os, 'getloadavg') else None}
     if _selected('blas', only) or any(_selected(c.key, only) for c in CASES if c.key not in NO_FLOPS):
         meta['blas_size'], meta['blas_repeats'] = 2048, 3 if settings.quick else 7
@@ -130,6 +130,8 @@ def main(argv=None):
     parser.add_argument('--only', nargs='+', metavar='NAME',
                         help='run the case named NAME, or every case whose key contains it (keys: '
                              + ', '.join([c.key for c in CASES] + list(EXTRA_KEYS)) + ')')
+    parser.add_argument('--same-process', action='store_true',
+                        help='run every library in this process (default: each library per case in a fresh one)')
     parser.add_argument('--repeats', type=int, default=None, help='timed samples per case (default 7, quick 3)')
     parser.add_argument('--out', default=RESULTS_DIR, help='directory for latest.md / latest.json')
     parser.add_argument('--no-save', action='store_true', help='print only, write no result files')
@@ -141,6 +143,7 @@ def main(argv=None):
         settings = Settings(repeats=args.repeats or 3, target_s=0.02, budget_s=1.5, min_repeats=2, quick=True)
     else:
         settings = Settings(repeats=args.repeats or 7, target_s=0.1, budget_s=12.0, min_repeats=3)
+    settings.isolate = not args.same_process
     if args.repeats is not None:
         settings.min_repeats = min(settings.min_repeats, args.repeats)
     start = time.perf_counter()

@@ -28,6 +28,7 @@ class Settings:
     budget_s: float = 15.0
     min_repeats: int = 3
     quick: bool = False
+    isolate: bool = False   # each library's cell in its own fresh process (benchmarks/_worker.py)
 
 
 @dataclasses.dataclass
@@ -131,8 +132,33 @@ def _warm_up(bench):
     return check, first_s, last_s
 
 
+def run_library(case, name, lib, shared, settings):
+    """One library's cell of ``case`` (a dict with 'status'), and the bench's FLOPs per call (or None)."""
+    bench = None
+    try:
+        bench = case.setup(name, lib, shared, settings.quick)
+        if bench is None:
+            return {'status': 'n/a'}, None
+        check, first_s, last_s = _warm_up(bench)
+        samples, inner = measure(bench.step, settings, last_s)
+        cell = summarize(samples, case.scale, bench.items)
+        cell.update(status='ok', inner=inner, check=check, first_call_s=first_s, warmup_calls=bench.warmup)
+        return cell, bench.flops
+    except Skipped as exc:
+        return {'status': 'skipped', 'reason': str(exc)}, None
+    except Exception as exc:  # noqa: BLE001 - a failing library must not abort the run
+        return {'status': 'error', 'error': _error_text(exc), 'traceback': traceback.format_exc(limit=6)}, None
+    finally:
+        del bench
+        gc.collect()
+
+
 def run_case(case, libs, settings, log=print):
-    """Run one case on every library in ``libs`` (name -> module or None) and return its row as a dict."""
+    """Run one case on every library in ``libs`` (name -> module or None) and return its row as a dict.
+
+    With ``settings.isolate`` each library runs in a fresh interpreter (``benchmarks/_worker.py``) that imports
+    only that library, so no library's process-wide settings (ember's malloc tunables, thread pools, caches)
+    touch another's timings; ``shared`` (PyTorch's initial weights) travels between them by pickle."""
     row = {'key': case.key, 'case': case.title, 'unit': case.unit, 'libs': {}}
     shared = {}
     for name in LIBRARIES:
@@ -140,27 +166,14 @@ def run_case(case, libs, settings, log=print):
         if lib is None or name not in case.libs:
             row['libs'][name] = {'status': 'n/a'}
             continue
-        bench = None
-        try:
-            bench = case.setup(name, lib, shared, settings.quick)
-            if bench is None:
-                row['libs'][name] = {'status': 'n/a'}
-                continue
-            check, first_s, last_s = _warm_up(bench)
-            samples, inner = measure(bench.step, settings, last_s)
-            cell = summarize(samples, case.scale, bench.items)
-            cell.update(status='ok', inner=inner, check=check, first_call_s=first_s, warmup_calls=bench.warmup)
-            row['libs'][name] = cell
-            if bench.flops and 'flops_per_call' not in row:
-                row['flops_per_call'] = bench.flops
-        except Skipped as exc:
-            row['libs'][name] = {'status': 'skipped', 'reason': str(exc)}
-        except Exception as exc:  # noqa: BLE001 - a failing library must not abort the run
-            row['libs'][name] = {'status': 'error', 'error': _error_text(exc),
-                                 'traceback': traceback.format_exc(limit=6)}
-        finally:
-            del bench
-            gc.collect()
+        if settings.isolate:
+            from ._worker import run_isolated  # noqa: PLC0415
+            cell, flops = run_isolated(case.key, name, shared, settings)
+        else:
+            cell, flops = run_library(case, name, lib, shared, settings)
+        row['libs'][name] = cell
+        if flops and 'flops_per_call' not in row:
+            row['flops_per_call'] = flops
         log(f'  {case.key:<22} {name:<12} {_cell_text(row["libs"][name])}')
     _add_derived(row)
     return row
@@ -289,6 +302,13 @@ def footer_lines(report):
         lines.append(f"WARNING: load average {load} exceeds the {meta['cpu_count']} CPUs: other processes competed "
                      'for the cores, and multithreaded BLAS / PyTorch degrade badly under contention; rerun on an '
                      'idle machine before trusting these numbers.')
+    if meta.get('isolated'):
+        lines.append('Each library ran each case in its own fresh process (benchmarks/_worker.py), importing only '
+                     "itself, so one library's process settings (ember tunes glibc's malloc) never speed up or slow "
+                     'down another.')
+    elif meta.get('isolated') is False:
+        lines.append('All libraries ran in this one process (--same-process): ember\'s malloc tuning applies to '
+                     "PyTorch's and tinygrad's steps too.")
     if meta.get('blas_gflops'):
         lines.append(f"NumPy BLAS ({meta.get('blas', '?')}) float32 GEMM {meta['blas_size']}³: "
                      f"{meta['blas_gflops']:.1f} GFLOP/s, best of {meta['blas_repeats']} (the % column compares "

@@ -40,6 +40,7 @@ def test_smallest_case_table_and_json(tmp_path, capsys):
         if cell['status'] == 'ok':
             assert cell['repeats'] >= 2 and cell['min'] <= cell['median'] <= cell['max']
     assert report['meta']['torch_threads'] >= 1
+    assert report['meta']['isolated'] is True  # each library in its own process by default
     table = (tmp_path / 'latest.md').read_text(encoding='utf-8')
     lines = [line for line in table.splitlines() if line.startswith('|')]
     assert len(lines) == 3 and len({line.count('|') for line in lines}) == 1
@@ -133,3 +134,16 @@ def test_tinygrad_mlp_steps_match_pytorch():
     bench = tiny.setup_training('mlp', tinygrad, shared, (x0, y0), ('sgd', {'lr': 0.01, 'momentum': 0.9}))
     got = [bench.step().item() for _ in range(3)]  # equal losses after updates: the SGD steps were realized
     np.testing.assert_allclose(got, expected, rtol=1e-5)
+
+
+def test_same_process_run_and_weights_shared(tmp_path):
+    """--same-process runs the cells here; an isolated training case hands PyTorch's weights to ember's worker, so
+    both first losses agree."""
+    assert main(['--quick', '--same-process', '--only', 'overhead-forward', '--repeats', '2', '--out',
+                 str(tmp_path)]) == 0
+    report = json.loads((tmp_path / 'latest.json').read_text(encoding='utf-8'))
+    assert report['meta']['isolated'] is False and report['results'][0]['libs']['ember']['status'] == 'ok'
+    assert main(['--quick', '--only', 'mlp', '--repeats', '2', '--out', str(tmp_path)]) == 0
+    (row,) = json.loads((tmp_path / 'latest.json').read_text(encoding='utf-8'))['results']
+    assert row['libs']['ember']['status'] == row['libs']['torch']['status'] == 'ok'
+    assert row['check_rel_diff'] < 1e-5
