@@ -236,20 +236,6 @@ class RandomGrayscale(Module):
         return f'{self.__class__.__name__}(p={self.p})'
 
 
-class RandomInvert(Module):
-    """Invert the colours with probability ``p``."""
-
-    def __init__(self, p=0.5):
-        super().__init__()
-        self.p = p
-
-    def forward(self, img):
-        return F.invert(img) if _rand() < self.p else img
-
-    def __repr__(self):
-        return f'{self.__class__.__name__}(p={self.p})'
-
-
 class RandomErasing(Module):
     """Erase a random rectangle of a tensor image with probability ``p`` (value: number, per-channel, 'random')."""
 
@@ -410,6 +396,15 @@ class RandomEqualize(_RandomApplyFn):
     """Equalize the histogram with probability ``p``."""
 
     _fn = 'equalize'
+
+    def __init__(self, p=0.5):
+        super().__init__(p=p)
+
+
+class RandomInvert(_RandomApplyFn):
+    """Invert the colours with probability ``p``."""
+
+    _fn = 'invert'
 
     def __init__(self, p=0.5):
         super().__init__(p=p)
