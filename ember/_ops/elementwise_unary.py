@@ -22,6 +22,7 @@ from . import elementwise_special as special
 from ..autograd.function import Primitive, _array_module
 from .elementwise import Pow, _conj, _out
 from .inplace import _type_word, apply_inplace
+from ._util import keep_where
 
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
@@ -165,7 +166,7 @@ Trunc = _unary('Trunc', lambda xp, x: xp.trunc(x), '', _zero_grad)
 Round = _unary('Round', lambda xp, x: xp.round(x), '', _zero_grad)
 Frac = _unary('Frac', lambda xp, x: x - xp.trunc(x), '', lambda g, x, o: g * 1)
 Relu = _unary('Relu', lambda xp, x: xp.maximum(x, 0).astype(x.dtype, copy=False), 'out',
-              lambda g, x, o: _where(o > 0, g, 0.), lambda g, o: _xp_of(g).where(o > 0, g, g.dtype.type(0)))
+              lambda g, x, o: _where(o > 0, g, 0.), lambda g, o: keep_where(_xp_of(g), o > 0, g))
 Deg2Rad = _unary('Deg2Rad', lambda xp, x: xp.deg2rad(x), '', lambda g, x, o: g * (math.pi / 180))
 Rad2Deg = _unary('Rad2Deg', lambda xp, x: xp.rad2deg(x), '', lambda g, x, o: g * (180 / math.pi))
 Abs = _unary('Abs', lambda xp, x: xp.abs(x), 'x', lambda g, x, o: g * x.sgn())

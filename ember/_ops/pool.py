@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from ..autograd.function import Primitive
+from ._util import keep_where
 from .conv import _ndindex, _windows
 
 __all__ = ['max_pool1d', 'max_pool2d', 'max_pool3d', 'avg_pool1d', 'avg_pool2d', 'avg_pool3d',
@@ -70,7 +71,7 @@ def _scatter(xp, values, choice, geometry, shape, dtype):
         if xp.__name__ != 'numpy':
             target += xp.where(choice == k, values, 0)
         elif disjoint:  # each input element is in at most one window: a plain write, no read-modify-write
-            target[...] = xp.where(choice == k, values, 0)
+            target[...] = keep_where(xp, choice == k, values)
         else:
             xp.add(target, values, out=target, where=choice == k)
     return grad[geometry.crop()]
@@ -103,7 +104,13 @@ def _max_choice(xp, padded, geometry):
             for j in range(0, len(entries) - 1, 2):
                 (low, low_k), (high, high_k) = entries[j], entries[j + 1]
                 take = high > low
-                merged.append((xp.where(take, high, low), xp.where(take, high_k, low_k)))
+                if xp.__name__ == 'numpy':
+                    # branch-free (NumPy's where branches per element, ~7x slower here): the max value is the same
+                    # on a tie (up to the sign of a zero); the later half's offsets are larger, so the earlier
+                    # offset wins ties in low + take * (high - low), the chosen offset in uint8
+                    merged.append((xp.maximum(high, low), low_k + take.view(xp.uint8) * (high_k - low_k)))
+                else:
+                    merged.append((xp.where(take, high, low), xp.where(take, high_k, low_k)))
             if len(entries) % 2:
                 merged.append(entries[-1])
             entries = merged

@@ -284,3 +284,27 @@ def test_errors_match_torch(name, call):
 def test_instance_norm_feature_mismatch_warns():
     with pytest.warns(UserWarning, match="input's size at dim=1 does not match num_features"):
         ember.nn.InstanceNorm2d(3)(ember.ones(2, 4, 5, 5))
+
+
+@pytest.mark.parametrize('kernel, stride', [(2, 2), (3, 2), (3, 1)])
+def test_max_pool_ties_and_nonfinite_grads_match_torch(kernel, stride):
+    """ReLU outputs are full of tied zeros: the first index of each window wins, as in PyTorch, and a non-finite
+    incoming gradient reaches only the chosen elements."""
+    rng = np.random.default_rng(kernel * 10 + stride)
+    x = np.maximum(rng.standard_normal((4, 3, 12, 12)), 0).astype(np.float32)
+    x[0, 0, :4, :4] = 0.0
+    ex, tx = ember.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    eo, ei = ember.nn.functional.max_pool2d(ex, kernel, stride, return_indices=True)
+    to, ti = torch.nn.functional.max_pool2d(tx, kernel, stride, return_indices=True)
+    np.testing.assert_array_equal(ei.numpy(), ti.numpy())
+    np.testing.assert_array_equal(eo.detach().numpy(), to.detach().numpy())
+    g = rng.standard_normal(to.shape).astype(np.float32)
+    g[0, 0, 0, 0], g[1, 2, 1, 1] = np.inf, np.nan
+    eo.backward(ember.tensor(g))
+    to.backward(torch.tensor(g))
+    # overlapping windows add in another order than PyTorch: equal to rounding, inf/nan in the same places
+    np.testing.assert_allclose(ex.grad.numpy(), tx.grad.numpy(), rtol=1e-6, atol=1e-6)
+    er, tr = ember.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    ember.nn.functional.relu(er).backward(ember.tensor(np.full(x.shape, np.inf, np.float32)))
+    torch.nn.functional.relu(tr).backward(torch.tensor(np.full(x.shape, np.inf, np.float32)))
+    np.testing.assert_array_equal(er.grad.numpy(), tr.grad.numpy())
