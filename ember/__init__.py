@@ -42,11 +42,9 @@ from .autograd.grad_mode import (  # noqa: F401
 from . import autograd  # noqa: F401
 from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: F401
 from ._functions import *  # noqa: F401,F403 - the torch.* op namespace, gathered from the op families
-from . import linalg, nn, optim, utils  # noqa: E402,F401
+from . import linalg, nn  # noqa: E402,F401
 from . import random  # noqa: E402,F401 - ember.random (torch.random): seeding and fork_rng
 from . import return_types  # noqa: E402,F401
-from . import serialization  # noqa: E402,F401
-from .serialization import load, save  # noqa: E402,F401
 from . import accelerator, amp, backends, cuda, version  # noqa: E402,F401
 from .amp import autocast  # noqa: E402,F401
 
@@ -56,6 +54,37 @@ import warnings as _warnings  # noqa: E402
 # inside ember's own modules only (a filter by module: the user's NumPy code keeps its warnings, and no per-op
 # errstate context is paid on the hot path).
 _warnings.filterwarnings('ignore', category=RuntimeWarning, module=r'ember\.')
-from ._compile import compile  # noqa: E402,F401
 
 _host_memory.tune()  # freed arrays are reused rather than returned to the OS and faulted in again each step
+
+# Submodules a training script reaches for but `import ember` need not load: imported on first use (PEP 562), which
+# keeps `import ember` quick. `import ember.optim` and `from ember import optim` work as usual.
+_LAZY_MODULES = ('optim', 'utils', 'serialization', 'vision')
+
+
+def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_serialization=True,
+         _disable_byteorder_record=False) -> None:
+    """``torch.save``: ``obj`` in PyTorch's checkpoint format, written atomically (``ember.serialization.save``)."""
+    from .serialization import save as _save  # noqa: PLC0415
+    return _save(obj, f, pickle_module, pickle_protocol, _use_new_zipfile_serialization, _disable_byteorder_record)
+
+
+def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **pickle_load_args):
+    """``torch.load``: a checkpoint of ember or PyTorch, safely unpickled by default (``ember.serialization.load``)."""
+    from .serialization import load as _load  # noqa: PLC0415
+    return _load(f, map_location, pickle_module, weights_only=weights_only, mmap=mmap, **pickle_load_args)
+
+
+def compile(model=None, *, fullgraph: bool = False, dynamic=None, backend='inductor', mode=None, options=None,
+            disable: bool = False):  # noqa: A001 - torch.compile
+    """``torch.compile``: trace, guard and replay a fused plan (``ember._compile.compile``)."""
+    from ._compile import compile as _compile  # noqa: PLC0415
+    return _compile(model, fullgraph=fullgraph, dynamic=dynamic, backend=backend, mode=mode, options=options,
+                    disable=disable)
+
+
+def __getattr__(name):
+    if name in _LAZY_MODULES:
+        import importlib  # noqa: PLC0415
+        return importlib.import_module(f'{__name__}.{name}')
+    raise AttributeError(f"module 'ember' has no attribute '{name}'")
