@@ -428,24 +428,25 @@ class Extreme(Primitive):
         return even_split(grad, x._data, out._data, ctx.dims, ctx.keepdim, ctx.nan_equal)
 
 
-class ExtremeDim(Primitive):
-    """``max(dim)``/``min(dim)``: values and the index of the first extreme (or first NaN); gradient to the index."""
+class Pick(Primitive):
+    """Elements chosen by ``select(xp, x) -> index`` along ``dim`` (max/min, sort, topk, kthvalue, median, mode):
+    returns ``(values, indices)``; the gradient goes to the indices."""
 
-    _backward_name = 'MaxBackward0'
+    _backward_name = 'SortBackward0'
 
     @staticmethod
-    def forward(ctx, x, *, fn, dim, keepdim, name):
+    def forward(ctx, x, *, dim, select, keepdim, name):
         xp = ctx.xp
         ctx._backward_name = name
         ctx.dim, ctx.keepdim, ctx.shape = dim, keepdim, x.shape
         if dim is None:
             ctx.index = xp.zeros((), dtype=xp.int64)
             return x.copy(), ctx.index
-        index = getattr(xp, 'arg' + fn)(x, axis=dim, keepdims=True)
+        index = select(xp, x).astype(xp.int64, copy=False)
         values = xp.take_along_axis(x, index, axis=dim)
         if not keepdim:
             index, values = index.squeeze(dim), values.squeeze(dim)
-        ctx.index = index = index.astype(xp.int64, copy=False)
+        ctx.index = index
         return values, index
 
     @staticmethod
@@ -471,7 +472,9 @@ def _extreme(fn, input, dim, keepdim, other, out):
     d = one_dim(input, dim, fn)
     check_nonempty(input, () if d is None else (d,), fn)
     name = ('Max' if fn == 'max' else 'Min') + 'Backward0'
-    values, index = ExtremeDim.apply(input, fn=fn, dim=d, keepdim=keepdim, name=name)
+    arg = 'arg' + fn  # NumPy's argmax/argmin take the first extreme, or the first NaN
+    values, index = Pick.apply(input, dim=d, select=lambda xp, x: getattr(xp, arg)(x, axis=d, keepdims=True),
+                               keepdim=keepdim, name=name)
     return write_out_tuple((values, index), out, fn, fn)
 
 

@@ -13,9 +13,8 @@ import numbers
 import numpy
 
 from .. import _dtype as dt
-from ..autograd.function import Primitive
-from .reduction import (Extreme, GatherAlong, Raw, _check_tensor, _tensor, check_nonempty, even_split,
-                        grad_to_indices, is_half, one_dim, write_out, write_out_tuple)
+from .reduction import (Extreme, GatherAlong, Pick, Raw, _check_tensor, _tensor, check_nonempty, even_split,
+                        is_half, one_dim, write_out, write_out_tuple)
 from .reduction_cum import (ReductionCumMethods, all, any, bincount, count_nonzero, cummax, cummin,  # noqa: F401
                             cumprod, cumsum, histc, logcumsumexp, unique, unique_consecutive)
 
@@ -31,32 +30,6 @@ def sort_index(xp, x, dim, descending):
 
 def _has_nan(x):
     return x.dtype.kind in 'fc' or is_half(x)
-
-
-class Pick(Primitive):
-    """Elements chosen by ``select(xp, x) -> index`` along ``dim`` (sort, topk, kthvalue, median, mode): returns
-    ``(values, indices)``; the gradient goes to the indices."""
-
-    _backward_name = 'SortBackward0'
-
-    @staticmethod
-    def forward(ctx, x, *, dim, select, keepdim, name):
-        xp = ctx.xp
-        ctx._backward_name = name
-        ctx.dim, ctx.keepdim, ctx.shape = dim, keepdim, x.shape
-        if dim is None:
-            ctx.index = xp.zeros((), dtype=xp.int64)
-            return x.copy(), ctx.index
-        index = select(xp, x).astype(xp.int64, copy=False)
-        values = xp.take_along_axis(x, index, axis=dim)
-        if not keepdim:
-            index, values = index.squeeze(dim), values.squeeze(dim)
-        ctx.index = index
-        return values, index
-
-    @staticmethod
-    def backward(ctx, grad, grad_index=None):
-        return grad_to_indices(grad, ctx.index, ctx.shape, ctx.dim, ctx.keepdim)
 
 
 def _pick(op, kind, input, dim, select, keepdim, name, out):

@@ -308,3 +308,15 @@ def test_max_pool_ties_and_nonfinite_grads_match_torch(kernel, stride):
     ember.nn.functional.relu(er).backward(ember.tensor(np.full(x.shape, np.inf, np.float32)))
     torch.nn.functional.relu(tr).backward(torch.tensor(np.full(x.shape, np.inf, np.float32)))
     np.testing.assert_array_equal(er.grad.numpy(), tr.grad.numpy())
+
+
+def test_relu_and_max_pool_grads_zero_with_pytorch_sign():
+    """Masked-out gradient entries are +0.0 as in PyTorch (a negative gradient times a False mask would be -0.0)."""
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((4, 3, 8, 8)).astype(np.float32)
+    g = -np.abs(rng.standard_normal((4, 3, 4, 4))).astype(np.float32)
+    ex, tx = ember.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    ember.nn.functional.max_pool2d(ember.nn.functional.relu(ex), 2).backward(ember.tensor(g))
+    torch.nn.functional.max_pool2d(torch.nn.functional.relu(tx), 2).backward(torch.tensor(g))
+    np.testing.assert_array_equal(ex.grad.numpy(), tx.grad.numpy())
+    np.testing.assert_array_equal(np.signbit(ex.grad.numpy()), np.signbit(tx.grad.numpy()))
