@@ -229,3 +229,28 @@ def test_reflected_ops_record_like_torch():
         (y * z).sum().backward()
         grads.append(x.grad.numpy())
     np.testing.assert_allclose(grads[0], grads[1], rtol=1e-6)
+
+
+def test_linear_weight_gradient_kept_without_copy_unless_someone_else_holds_it():
+    """F.linear's weight gradient (formed transposed, transposed back) becomes .grad without a copy; when the
+    transposed gradient is retained or captured by a hook, .grad is a separate array. Values as PyTorch's."""
+    rng = np.random.default_rng(7)
+    x0, w0 = rng.standard_normal((5, 4)), rng.standard_normal((3, 4))
+    tw = torch.tensor(w0, requires_grad=True)
+    torch.nn.functional.linear(torch.tensor(x0), tw).square().sum().backward()
+
+    w = ember.tensor(w0, requires_grad=True)
+    ember.nn.functional.linear(ember.tensor(x0), w).square().sum().backward()
+    np.testing.assert_allclose(w.grad.numpy(), tw.grad.numpy(), rtol=1e-12)
+    assert w.grad._data.base is None and w.grad._data.flags.c_contiguous  # the owner array, no copy made
+
+    w = ember.tensor(w0, requires_grad=True)
+    wt = w.t()
+    wt.retain_grad()
+    captured = []
+    wt.register_hook(captured.append)
+    (ember.tensor(x0) @ wt).square().sum().backward()
+    np.testing.assert_allclose(w.grad.numpy(), tw.grad.numpy(), rtol=1e-12)
+    wt.grad.zero_()
+    captured[0].zero_()
+    np.testing.assert_allclose(w.grad.numpy(), tw.grad.numpy(), rtol=1e-12)  # not aliased with either
