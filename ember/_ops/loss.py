@@ -67,7 +67,7 @@ def _log_softmax_array(xp, x, dim):
     if x.shape[dim] == 0:
         return x.copy()
     m = xp.max(x, axis=dim, keepdims=True)
-    m = xp.where(xp.isfinite(m), m, 0)  # all -inf (or inf) rows: let the arithmetic give PyTorch's -inf / nan
+    m = xp.where(m == -numpy.inf, 0, m)  # all -inf rows give nan, as PyTorch; a +inf max makes its row nan
     shifted = x - m
     return shifted - xp.log(xp.sum(xp.exp(shifted), axis=dim, keepdims=True))
 
@@ -76,7 +76,7 @@ def _softmax_array(xp, x, dim):
     if x.shape[dim] == 0:
         return x.copy()
     m = xp.max(x, axis=dim, keepdims=True)
-    m = xp.where(xp.isfinite(m), m, 0)
+    m = xp.where(m == -numpy.inf, 0, m)
     e = xp.exp(x - m)
     e /= xp.sum(e, axis=dim, keepdims=True)
     return e
@@ -242,14 +242,16 @@ class CrossEntropyLoss(Primitive):
         xp = ctx.xp
         x32, half = _upcast(xp, x)
         if _plain(x32, weight, label_smoothing):  # no (N, C) one-hot or log-probability temporaries
-            shifted, lse = _shifted_lse(xp, x32)
             rows = xp.arange(x.shape[0])
             valid = target != ignore_index
             safe = xp.where(valid, target, 0)
+            exps, sums, picked = _exp_shifted(xp, x32, rows, safe)
             w_target = valid.astype(x32.dtype)
-            losses = -((shifted[rows, safe] - lse) * w_target)
+            losses = xp.where(valid, xp.log(sums) - picked, 0).astype(x32.dtype, copy=False)  # ignored rows: 0
             denom = xp.sum(w_target) if reduction == 'mean' else 1
             ctx.opts = (ignore_index, reduction, denom, label_smoothing)
+            if ctx.needs_input_grad:  # the backward scales these instead of recomputing max, exp and sum
+                ctx.exps = (exps, sums)
             ctx.save_for_backward(x, target, weight)
             return _downcast(_reduce_array(xp, losses, reduction, denom), half)
         logp = _log_softmax_array(xp, x32, 1)
@@ -291,31 +293,36 @@ def _plain(x, weight, smoothing):
     return x.ndim == 2 and weight is None and not smoothing and x.dtype.kind == 'f' and x.dtype.itemsize >= 4
 
 
-def _shifted_lse(xp, x):
-    """(x - rowmax, log(sum(exp(x - rowmax)))) of (N, C) logits, as ``_log_softmax_array`` computes them."""
+def _exp_shifted(xp, x, rows, cols):
+    """For (N, C) logits: (exp(x - rowmax), its row sums, x[rows, cols] - rowmax), in one (N, C) temporary.
+
+    The log-sum-exp is ``log(sums)``; the softmax is ``exps / sums``."""
     m = xp.max(x, axis=1, keepdims=True) if x.shape[1] else xp.zeros((x.shape[0], 1), x.dtype)
-    m = xp.where(xp.isfinite(m), m, 0)
-    shifted = x - m
-    e = xp.exp(shifted)
-    return shifted, xp.log(xp.sum(e, axis=1))
+    m = xp.where(m == -numpy.inf, 0, m)  # all -inf rows give nan, as PyTorch; a +inf max makes its row nan
+    exps = xp.subtract(x, m)
+    picked = exps[rows, cols] if x.shape[1] else xp.zeros(x.shape[0], x.dtype)
+    xp.exp(exps, out=exps)
+    return exps, xp.sum(exps, axis=1), picked
 
 
 def _cross_entropy_grad(ctx, x, target, grad):
-    """``g * (softmax(x) * sum_c coef - coef)`` with one-hot ``coef``: the softmax scaled per row, then the target
-    entries lowered (the same values the Tensor formula gives)."""
+    """``g * (softmax(x) * sum_c coef - coef)`` with one-hot ``coef``: the forward's exponentials times one factor
+    per row (validity, mean denominator, incoming gradient over the row sum), then the target entries lowered."""
     xp = ctx.xp
     ignore_index, reduction, denom, _ = ctx.opts
     valid = target != ignore_index
+    safe = xp.where(valid, target, 0)
+    rows = xp.arange(x.shape[0])
+    saved = ctx.__dict__.get('exps')
+    exps, sums, _ = saved + (None,) if saved is not None else _exp_shifted(xp, x, rows, safe)
     scale = valid.astype(x.dtype)
     if reduction == 'mean':
         scale = scale / denom if denom != 0 else scale * float('nan')
-    scale = scale.astype(x.dtype, copy=False)
-    p = _softmax_array(xp, x, 1)
-    p *= scale[:, None]
-    rows = xp.arange(x.shape[0])
-    p[rows, xp.where(valid, target, 0)] -= scale
-    g = grad[:, None] if reduction == 'none' else grad
-    p *= g
+    scale = (scale * grad).astype(x.dtype, copy=False)  # grad: 0-dim, or (N,) for reduction='none'
+    with numpy.errstate(divide='ignore', invalid='ignore'):
+        p = exps * (scale / sums)[:, None]
+    if x.shape[1]:
+        p[rows, safe] -= scale
     return p
 
 

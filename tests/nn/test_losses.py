@@ -358,3 +358,32 @@ def test_all_targets_ignored_is_nan():
     got = ember.nn.functional.cross_entropy(to_ember(x, True), to_ember(t))
     expected = torch.nn.functional.cross_entropy(to_torch(x, True), to_torch(t))
     assert_close(got, expected, 0, 0)
+
+
+@pytest.mark.parametrize('reduction', REDUCTIONS)
+def test_cross_entropy_non_finite_rows_and_retained_backward(reduction):
+    """Rows with +inf, -inf and all -inf logits, an ignored row holding -inf: losses and gradients as PyTorch's
+    (a +inf max makes its row nan, an ignored row contributes 0), and a second backward over the retained graph
+    (the forward's saved exponentials are read, not overwritten) doubles the gradient."""
+    x = np.random.default_rng(1).standard_normal((6, 5)).astype(np.float32)
+    x[1], x[2, 3], x[3, 0] = -np.inf, np.inf, -np.inf
+    t = np.array([0, 1, 2, -100, 4, 3])
+    g = np.arange(1.0, 7.0, dtype=np.float32) if reduction == 'none' else np.float32(2.0)
+    xe, xt = to_ember(x, True), to_torch(x, True)
+    got = ember.nn.functional.cross_entropy(xe, to_ember(t), reduction=reduction)
+    expected = torch.nn.functional.cross_entropy(xt, to_torch(t), reduction=reduction)
+    assert_close(got, expected, 1e-6, 1e-7)
+    expected_grad, = torch.autograd.grad(expected, xt, torch.tensor(g))
+    got.backward(ember.tensor(g), retain_graph=True)
+    assert_close(xe.grad, expected_grad, 1e-6, 1e-7)
+    got.backward(ember.tensor(g))
+    assert_close(xe.grad, 2 * expected_grad, 1e-6, 1e-7)
+
+
+@pytest.mark.parametrize('name', ['softmax', 'log_softmax'])
+def test_softmax_rows_with_infinities_follow_torch(name):
+    inf = float('inf')
+    x = np.array([[1.0, inf, 2.0], [-inf, -inf, -inf], [1.0, -inf, 2.0], [inf, inf, inf]], dtype=np.float32)
+    got = getattr(ember, name)(ember.tensor(x), 1)
+    expected = getattr(torch, name)(torch.tensor(x), 1)
+    assert_close(got, expected, 1e-6, 1e-7)
