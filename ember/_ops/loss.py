@@ -250,9 +250,9 @@ class CrossEntropyLoss(Primitive):
             losses = xp.where(valid, xp.log(sums) - picked, 0).astype(x32.dtype, copy=False)  # ignored rows: 0
             denom = xp.sum(w_target) if reduction == 'mean' else 1
             ctx.opts = (ignore_index, reduction, denom, label_smoothing)
-            if ctx.needs_input_grad:  # the backward scales these instead of recomputing max, exp and sum
-                ctx.exps = (exps, sums)
-            ctx.save_for_backward(x, target, weight)
+            # the backward scales the exponentials instead of recomputing max, exp and sum; saved with the inputs,
+            # they are freed with them
+            ctx.save_for_backward(x, target, weight, exps, sums)
             return _downcast(_reduce_array(xp, losses, reduction, denom), half)
         logp = _log_softmax_array(xp, x32, 1)
         coef, w_target = _class_coef(xp, target, weight, ignore_index, x.shape[1], x32.dtype, label_smoothing)
@@ -264,11 +264,12 @@ class CrossEntropyLoss(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        x, target, weight = ctx.saved_tensors
+        x, target, weight, *exps = ctx.saved_tensors
         ignore_index, reduction, denom, smoothing = ctx.opts
         xp = ctx.xp
         if not _State.enabled and _plain(x._data, weight, smoothing) and grad._dtype is x._dtype:
-            return _const(_cross_entropy_grad(ctx, x._data, target._data, grad._data)), None, None
+            exps = [e._data for e in exps]
+            return _const(_cross_entropy_grad(ctx, x._data, target._data, grad._data, *exps)), None, None
         coef, _ = _class_coef(xp, target._data, None if weight is None else weight._data, ignore_index,
                               x._data.shape[1], grad._dtype.np if grad._dtype.itemsize > 2 else numpy.float32,
                               smoothing)
@@ -282,10 +283,10 @@ class CrossEntropyLoss(Primitive):
 
     @staticmethod
     def backward_array(ctx, grad):
-        x, target, weight = ctx._saved_arrays()
+        x, target, weight, *exps = ctx._saved_arrays()
         if not _plain(x, weight, ctx.opts[3]) or grad.dtype != x.dtype:
             return NotImplemented
-        return _cross_entropy_grad(ctx, x, target, grad), None, None
+        return _cross_entropy_grad(ctx, x, target, grad, *exps), None, None
 
 
 def _plain(x, weight, smoothing):
@@ -305,7 +306,7 @@ def _exp_shifted(xp, x, rows, cols):
     return exps, xp.sum(exps, axis=1), picked
 
 
-def _cross_entropy_grad(ctx, x, target, grad):
+def _cross_entropy_grad(ctx, x, target, grad, exps, sums):
     """``g * (softmax(x) * sum_c coef - coef)`` with one-hot ``coef``: the forward's exponentials times one factor
     per row (validity, mean denominator, incoming gradient over the row sum), then the target entries lowered."""
     xp = ctx.xp
@@ -313,8 +314,6 @@ def _cross_entropy_grad(ctx, x, target, grad):
     valid = target != ignore_index
     safe = xp.where(valid, target, 0)
     rows = xp.arange(x.shape[0])
-    saved = ctx.__dict__.get('exps')
-    exps, sums, _ = saved + (None,) if saved is not None else _exp_shifted(xp, x, rows, safe)
     scale = valid.astype(x.dtype)
     if reduction == 'mean':
         scale = scale / denom if denom != 0 else scale * float('nan')
