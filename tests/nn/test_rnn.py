@@ -135,6 +135,45 @@ def test_cells_match_torch(name, batched):
         _compare(o, t, 'cell grad')
 
 
+@pytest.mark.parametrize('used', ['output', 'h_n', 'c_n', 'states'])
+@pytest.mark.parametrize('kwargs', [dict(bias=False), dict(num_layers=2, bidirectional=True)])
+def test_lstm_layer_gradients_from_each_output(used, kwargs):
+    """The fused layer's backward when only some outputs get a gradient (the others arrive as None), without
+    biases, and a second backward over the retained graph (saved activations are read, not overwritten)."""
+    tmod, emod = _pair('LSTM', kwargs)
+    x = np.random.default_rng(5).standard_normal((7, 3, 4))
+    grads = []
+    for lib, mod in ((torch, tmod), (ember, emod)):
+        xt = lib.tensor(x, requires_grad=True)
+        out, (h, c) = mod(xt)
+        picked = {'output': [out], 'h_n': [h], 'c_n': [c], 'states': [h, c]}[used]
+        loss = sum((t * lib.linspace(-1, 1, t.numel(), dtype=lib.float64).reshape(t.shape)).sum() for t in picked)
+        inputs = [xt] + list(mod.parameters())
+        first = lib.autograd.grad(loss, inputs, retain_graph=True)
+        second = lib.autograd.grad(loss, inputs)
+        grads.append((first, second))
+    (tf, ts), (ef, es) = grads
+    for i, (o, t) in enumerate(zip(ef + es, tf + ts)):
+        _compare(o, t, f'grad {i}')
+
+
+def test_lstm_float32_layer_matches_torch():
+    torch.manual_seed(0)
+    tmod = torch.nn.LSTM(8, 16, 2)
+    emod = ember.nn.LSTM(8, 16, 2)
+    emod.load_state_dict({k: ember.tensor(v.detach().numpy()) for k, v in tmod.state_dict().items()})
+    x = np.random.default_rng(6).standard_normal((10, 4, 8)).astype(np.float32)
+    xt, xe = torch.tensor(x, requires_grad=True), ember.tensor(x, requires_grad=True)
+    (to, (th, tc)), (eo, (eh, ec)) = tmod(xt), emod(xe)
+    for o, t in ((eo, to), (eh, th), (ec, tc)):
+        np.testing.assert_allclose(o.detach().numpy(), t.detach().numpy(), atol=1e-6, rtol=1e-5)
+    assert eo.grad_fn.name() == to.grad_fn.name() == 'MkldnnRnnLayerBackward0'
+    tg = torch.autograd.grad((to.sum(), th.sum()), [xt] + list(tmod.parameters()))
+    eg = ember.autograd.grad((eo.sum(), eh.sum()), [xe] + list(emod.parameters()))
+    for o, t in zip(eg, tg):
+        np.testing.assert_allclose(o.numpy(), t.numpy(), atol=1e-5, rtol=1e-5)
+
+
 def test_lstm_double_backward_matches_torch():
     tmod, emod = _pair('LSTM', dict())
     x = np.random.default_rng(4).standard_normal((3, 2, 4))

@@ -11,7 +11,7 @@ import numbers
 import warnings
 
 from ... import _creation
-from ..._ops.rnn import GRUPointwise, LSTMPointwise
+from ..._ops.rnn import GRUPointwise, LSTMLayer, LSTMPointwise
 from ..parameter import Parameter
 from .module import Module
 
@@ -229,6 +229,8 @@ class RNNBase(Module):
         if b_ih is not None:
             projected = projected + b_ih
         step = self._cell_step
+        if batch_sizes is None and self.mode == 'LSTM' and w_hr is None and _fused_layer_ok(projected, h, c, w_hh, b_hh):
+            return LSTMLayer.apply(projected, h, c, w_hh, b_hh, reverse=reverse)
         if batch_sizes is None:
             steps = range(x.size(0) - 1, -1, -1) if reverse else range(x.size(0))
             outputs = [None] * x.size(0)
@@ -283,6 +285,13 @@ class RNNBase(Module):
             return GRUPointwise.apply(projected_x, hidden, h), None
         pre = projected_x + hidden
         return (pre.tanh() if self.mode == 'RNN_TANH' else pre.relu()), None
+
+
+def _fused_layer_ok(projected, h, c, w_hh, b_hh):
+    """Whether ``LSTMLayer`` can run a layer: a non-empty sequence, one float32/float64 dtype everywhere."""
+    dtype = projected.dtype
+    return (projected.shape[0] > 0 and dtype.is_floating_point and dtype.itemsize >= 4
+            and all(t is None or t.dtype is dtype for t in (h, c, w_hh, b_hh)))
 
 
 class RNN(RNNBase):
