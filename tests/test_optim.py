@@ -185,3 +185,27 @@ def test_repr_matches_torch():
         params, _ = _problem(lib)
         reprs.append(repr(lib.optim.SGD(params, lr=0.1, momentum=0.9)))
     assert reprs[0] == reprs[1]
+
+
+@pytest.mark.parametrize('name,kwargs', [c for c in CONFIGS if c[0] in ('SGD', 'Adam', 'AdamW')],
+                         ids=lambda v: str(v) if isinstance(v, str) else '')
+def test_large_parameters_match_torch(name, kwargs):
+    """Parameters big enough for Adam's block-by-block update (more than two 65,536-element blocks, a ragged last
+    block), next to a small one and a non-contiguous-gradient one, over five steps."""
+    rng = np.random.default_rng(1)
+    start = [rng.standard_normal((301, 700)), rng.standard_normal(5), rng.standard_normal((700, 301))]
+    target = [rng.standard_normal(a.shape) for a in start]
+    results = []
+    for lib in (ember, torch):
+        params = [lib.tensor(a, requires_grad=True) for a in start]
+        goals = [lib.tensor(a) for a in target]
+        opt = getattr(lib.optim, name)(params, **kwargs)
+        for _ in range(5):
+            opt.zero_grad()
+            loss = sum(((p - g) ** 2 * (i + 1)).sum() for i, (p, g) in enumerate(zip(params, goals)))
+            loss = loss + (params[2].t() * params[0]).sum()  # a transposed use: the gradient arrives transposed
+            loss.backward()
+            opt.step()
+        results.append([p.detach().numpy() for p in params])
+    for ours, theirs in zip(*results):
+        np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-9)

@@ -57,3 +57,22 @@ def keep_where(xp, mask, values):
     if not xp.isfinite(values).all():
         out[~xp.broadcast_to(mask, out.shape)] = 0
     return out
+
+
+CHUNK = 65536  # elements per block of a many-pass elementwise formula on the CPU: its temporaries stay in L2
+
+
+def flat_blocks(xp, *arrays):
+    """Flat views of ``arrays`` cut into ``CHUNK``-sized blocks, as a list of tuples (one per block), for running a
+    many-pass in-place formula block by block so each block stays in cache; ``None`` when it does not apply (not
+    NumPy, small, a None entry, or an array that is not C-contiguous or differs in size)."""
+    first = arrays[0]
+    if xp.__name__ != 'numpy' or first.size <= 2 * CHUNK:
+        return None
+    size = first.size
+    flat = []
+    for a in arrays:
+        if a is None or a.size != size or not a.flags.c_contiguous:
+            return None
+        flat.append(a.reshape(-1))
+    return [tuple(f[start:start + CHUNK] for f in flat) for start in range(0, size, CHUNK)]
