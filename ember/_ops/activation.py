@@ -17,7 +17,7 @@ import numpy
 from .. import _dtype as dt
 from ..autograd.function import Primitive
 from ..autograd.grad_mode import _State
-from ._util import wrap_dim
+from ._util import CHUNK, wrap_dim
 from .inplace import apply_inplace
 
 _SQRT_HALF = math.sqrt(0.5)
@@ -79,7 +79,7 @@ _ERF_Q = tuple(numpy.float32(c) for c in (
     1.0))
 
 
-_CHUNK = 65536  # elements per block of a many-pass formula on the CPU: its temporaries stay in the L2 cache
+_CHUNK = CHUNK  # elements per block of a many-pass formula on the CPU (temporaries stay in the L2 cache)
 
 
 def _erf_float32(xp, z):
