@@ -105,6 +105,62 @@ class BatchNormAffine(Primitive):
         return grad_x, (grad_w if need_w else None), (grad_b if need_b else None)
 
 
+class LayerNorm(Primitive):
+    """``layer_norm`` as one node (PyTorch's ``native_layer_norm``): y = xhat * weight + bias over the trailing
+    ``axes``, ``weight`` and ``bias`` optional; the backward forms the three gradients on arrays."""
+
+    _backward_name = 'NativeLayerNormBackward0'
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, *, axes, eps):
+        xp = ctx.xp
+        mean = x.mean(axis=axes, keepdims=True)
+        xhat = x - mean
+        var = (xhat * xhat).mean(axis=axes, keepdims=True)
+        rstd = 1.0 / xp.sqrt(var + eps)
+        xhat *= rstd
+        out = xhat
+        if weight is not None:
+            out = xhat * weight
+        if bias is not None:
+            out = out + bias if out is xhat else out.__iadd__(bias)
+        elif out is xhat:
+            out = xhat.copy()  # xhat is kept for the backward
+        ctx.axes, ctx.eps = axes, eps
+        ctx.save_for_backward(x, weight, bias, xhat, rstd)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        if not _State.enabled:  # not recorded: the array formula
+            result = LayerNorm.backward_array(ctx, grad._data)
+            return tuple(None if r is None else type(grad)._make(r) for r in result)
+        from .rnn import _grads_of  # noqa: PLC0415
+        x, weight, bias = ctx.saved_tensors[:3]
+        out = Normalize.apply(x, axes=ctx.axes, eps=ctx.eps)
+        out = out if weight is None else out * weight
+        out = out if bias is None else out + bias
+        return _grads_of([out], [x, weight, bias], [grad])
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        x, weight, bias, xhat, rstd = ctx._saved_arrays()
+        need_x, need_w, need_b = ctx.needs_input_grad
+        axes = ctx.axes
+        lead = tuple(range(x.ndim - len(axes)))
+        grad_w = (grad * xhat).sum(axis=lead) if need_w else None
+        grad_b = grad.sum(axis=lead) if need_b else None
+        grad_x = None
+        if need_x:  # rstd * (gx - mean(gx) - xhat * mean(gx * xhat)), gx the gradient of xhat
+            gx = grad * weight if weight is not None else grad
+            count = math.prod(x.shape[a] for a in axes)
+            grad_x = xhat * ((gx * xhat).sum(axis=axes, keepdims=True) / -count)
+            grad_x += gx
+            grad_x -= gx.sum(axis=axes, keepdims=True) / count
+            grad_x *= rstd
+        return grad_x, grad_w, grad_b
+
+
 def _affine(xhat, weight, bias, ndim):
     shape = (1, -1) + (1,) * (ndim - 2)
     if weight is not None:

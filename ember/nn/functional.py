@@ -380,7 +380,11 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None, bi
     if _autocast.any_enabled:
         input, weight, bias = _cast_inputs('fp32_cuda', input, weight, bias)
     axes = _normalized_axes('layer_norm', input, normalized_shape, weight, bias)
-    from .._ops.norm import Normalize  # noqa: PLC0415
+    from .._ops.norm import LayerNorm, Normalize  # noqa: PLC0415
+    dtype = input._dtype
+    if input.numel() and dtype.is_floating_point and dtype.itemsize >= 4 and \
+            all(t is None or t._dtype is dtype for t in (weight, bias)):
+        return LayerNorm.apply(input, weight, bias, axes=axes, eps=eps)
     if input.numel() == 0:
         out = input * 1
     else:

@@ -39,6 +39,11 @@ CALLS = [
     ('layer_norm_affine', lambda m, x, w, b: m.nn.functional.layer_norm(x, (3,), w, b, 1e-3),
      [r(2, 4, 3), r(3), r(3)]),
     ('layer_norm_2d', lambda m, x: m.nn.functional.layer_norm(x, (4, 3)), [r(2, 4, 3)]),
+    ('layer_norm_2d_affine', lambda m, x, w, b: m.nn.functional.layer_norm(x, (4, 3), w, b),
+     [r(2, 4, 3), r(4, 3, seed=5), r(4, 3, seed=6)]),
+    ('layer_norm_weight_only', lambda m, x, w: m.nn.functional.layer_norm(x, (3,), w), [r(5, 3), r(3, seed=7)]),
+    ('layer_norm_bias_only', lambda m, x, b: m.nn.functional.layer_norm(x, (3,), None, b),
+     [r(3), r(3, seed=8)]),
     ('rms_norm', lambda m, x, w: m.nn.functional.rms_norm(x, [3], w), [r(2, 4, 3), r(3)]),
     ('rms_norm_eps', lambda m, x: m.nn.functional.rms_norm(x, (4, 3), eps=1e-2), [r(2, 4, 3)]),
     ('normalize', lambda m, x: m.nn.functional.normalize(x, dim=-1), [r(3, 4)]),
@@ -107,3 +112,30 @@ def test_top_level_aliases():
     assert_close(ember.prelu(ember.tensor(r(2, 4, 3)), ember.tensor(w)),
                  torch.prelu(torch.tensor(r(2, 4, 3)), torch.tensor(w)))
     assert_close(ember.tensor(x).hardshrink(0.3), torch.tensor(x).hardshrink(0.3))
+
+
+@pytest.mark.parametrize('wanted', [(True, True, True), (False, True, True), (True, False, False), (False, False, True)])
+def test_layer_norm_node_gradients_and_double_backward(wanted):
+    """One NativeLayerNormBackward0 node as in PyTorch; gradients for any subset of (input, weight, bias), and
+    second-order gradients (create_graph) equal PyTorch's."""
+    arrays = [r(2, 3, 4), r(4, seed=1), r(4, seed=2)]
+    results = []
+    for lib in (ember, torch):
+        x, w, b = (lib.tensor(a, requires_grad=req) for a, req in zip(arrays, wanted))
+        out = lib.nn.functional.layer_norm(x, (4,), w, b, 1e-3)
+        assert out.grad_fn.name() == 'NativeLayerNormBackward0'
+        inputs = [t for t in (x, w, b) if t.requires_grad]
+        cot = lib.tensor(np.random.default_rng(3).standard_normal((2, 3, 4)))
+        first = lib.autograd.grad(out, inputs, cot, create_graph=True)
+        penalty = sum((g * g).sum() for g in first if g.requires_grad)
+        second = lib.autograd.grad(penalty, inputs, allow_unused=True) if isinstance(penalty, lib.Tensor) else ()
+        results.append((out, first, second))
+    (oe, fe, se), (ot, ft, st) = results
+    assert_close(oe, ot, 1e-10, 1e-10)
+    for a, b in zip(fe, ft):
+        assert_close(a, b, 1e-9, 1e-9)
+    for a, b in zip(se, st):
+        if b is None:
+            assert a is None or np.allclose(a.numpy(), 0)
+        else:
+            assert_close(a, b, 1e-9, 1e-9)
