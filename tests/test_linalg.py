@@ -253,3 +253,22 @@ def test_grad_fn_names():
     assert ember.addmm(ember.ones(2, 2), x, ember.ones(3, 2)).grad_fn.name() == 'AddmmBackward0'
     v = ember.ones(3, requires_grad=True)
     assert ember.dot(v, v).grad_fn.name() == 'DotBackward0'
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+@pytest.mark.parametrize('k', [16384, 40000])
+def test_long_inner_dimension_product_matches_torch(dtype, k):
+    """A small result over a long inner dimension (summed in 2048-long blocks, the last one ragged) and its
+    gradients, as PyTorch's mm; a transposed right operand as a convolution's weight gradient passes it."""
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((6, k)).astype(dtype), rng.standard_normal((25, k)).astype(dtype)
+    ea, eb = ember.tensor(a, requires_grad=True), ember.tensor(b, requires_grad=True)
+    ta, tb = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
+    eo, to = ember.mm(ea, eb.t()), torch.mm(ta, tb.t())
+    tol = 1e-3 if dtype == 'float32' else 1e-10
+    np.testing.assert_allclose(eo.detach().numpy(), to.detach().numpy(), rtol=tol, atol=tol)
+    cot = rng.standard_normal((6, 25)).astype(dtype)
+    eo.backward(ember.tensor(cot))
+    to.backward(torch.tensor(cot))
+    np.testing.assert_allclose(ea.grad.numpy(), ta.grad.numpy(), rtol=tol, atol=tol)
+    np.testing.assert_allclose(eb.grad.numpy(), tb.grad.numpy(), rtol=tol, atol=tol)
