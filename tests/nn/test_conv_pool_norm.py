@@ -29,6 +29,14 @@ CASES = [
     ('conv2d_depthwise', lambda nn: nn.Conv2d(3, 6, 3, groups=3, bias=False), (2, 3, 5, 5), {}),
     ('conv2d_same_dil', lambda nn: nn.Conv2d(2, 3, 3, padding='same', dilation=2), (1, 2, 6, 7), {}),
     ('conv2d_same_even', lambda nn: nn.Conv2d(2, 3, (2, 4), padding='same'), (1, 2, 5, 6), {}),
+    # stride 1 with a batch: the batch-innermost column order (dilation, padding, groups, 1-d and 3-d, 1x1)
+    ('conv2d_dil_pad_batch', lambda nn: nn.Conv2d(3, 4, 3, padding=(2, 1), dilation=(2, 1)), (3, 3, 7, 6), {}),
+    ('conv2d_groups_dil_batch', lambda nn: nn.Conv2d(4, 6, (2, 3), groups=2, padding=1, dilation=2), (3, 4, 6, 7),
+     {}),
+    ('conv2d_1x1_batch', lambda nn: nn.Conv2d(3, 5, 1), (4, 3, 3, 2), {}),
+    ('conv1d_pad_dil_batch', lambda nn: nn.Conv1d(2, 3, 3, padding=3, dilation=3), (3, 2, 8), {}),
+    ('conv3d_pad_batch', lambda nn: nn.Conv3d(2, 3, (2, 3, 2), padding=(1, 1, 0)), (3, 2, 3, 4, 3), {}),
+    ('convT2d_stride1_batch', lambda nn: nn.ConvTranspose2d(3, 2, 3, padding=1, dilation=2), (3, 3, 4, 5), {}),
     ('conv2d_replicate', lambda nn: nn.Conv2d(2, 2, 3, padding=(1, 2), padding_mode='replicate'), (2, 2, 5, 5), {}),
     ('conv2d_reflect_same', lambda nn: nn.Conv2d(2, 2, 3, padding='same', padding_mode='reflect'), (1, 2, 4, 5), {}),
     ('conv2d_circular', lambda nn: nn.Conv2d(2, 2, 3, padding=1, padding_mode='circular'), (1, 2, 4, 5), {}),
@@ -320,3 +328,22 @@ def test_relu_and_max_pool_grads_zero_with_pytorch_sign():
     torch.nn.functional.max_pool2d(torch.nn.functional.relu(tx), 2).backward(torch.tensor(g))
     np.testing.assert_array_equal(ex.grad.numpy(), tx.grad.numpy())
     np.testing.assert_array_equal(np.signbit(ex.grad.numpy()), np.signbit(tx.grad.numpy()))
+
+
+@pytest.mark.parametrize('kwargs', [dict(padding=1), dict(padding=1, dilation=2, groups=2), dict(stride=2, padding=1),
+                                    dict(stride=(1, 2), padding=(0, 1))])
+def test_conv_double_backward_matches_torch(kwargs):
+    """A gradient penalty through conv2d (the three convolution primitives differentiating each other), batch-last
+    and batch-first column orders alike, against PyTorch."""
+    rng = np.random.default_rng(3)
+    x, w, b = rng.standard_normal((3, 4, 6, 7)), rng.standard_normal((6, 4 // kwargs.get('groups', 1), 3, 3)), \
+        rng.standard_normal(6)
+    results = []
+    for lib in (torch, ember):
+        xt, wt, bt = (lib.tensor(a, requires_grad=True) for a in (x, w, b))
+        out = lib.nn.functional.conv2d(xt, wt, bt, **kwargs)
+        gx, gw = lib.autograd.grad((out * out).sum(), [xt, wt], create_graph=True)
+        penalty = (gx * gx).sum() + (gw * gw).sum()
+        results.append([g.detach().numpy() for g in lib.autograd.grad(penalty, [xt, wt, bt])])
+    for name, theirs, ours in zip(('x', 'w', 'b'), *results):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-9, err_msg=name)
