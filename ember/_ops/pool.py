@@ -72,8 +72,8 @@ def _scatter(xp, values, choice, geometry, shape, dtype):
             target += xp.where(choice == k, values, 0)
         elif disjoint:  # each input element is in at most one window: a plain write, no read-modify-write
             target[...] = keep_where(xp, choice == k, values)
-        else:
-            xp.add(target, values, out=target, where=choice == k)
+        else:  # a masked product added in (a ``where=`` add branches per element: ~4x slower)
+            target += keep_where(xp, choice == k, values)
     return grad[geometry.crop()]
 
 
