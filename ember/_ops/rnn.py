@@ -211,44 +211,43 @@ class LSTMLayer(Primitive):
         steps, batch, hidden = cells.shape
         dtype = cells.dtype
         order = range(steps) if ctx.reverse else range(steps - 1, -1, -1)  # the forward's steps, last first
+        i, f, g, o = (acts[..., k * hidden:(k + 1) * hidden] for k in range(4))
+        if ctx.reverse:
+            c_prev = xp.concatenate([cells[1:], c0[None]], 0)
+        else:
+            c_prev = xp.concatenate([c0[None], cells[:-1]], 0)
+        # the factors that do not depend on the incoming gradients, for all steps at once (large vectorised passes
+        # instead of small per-step ones): with dh, dc the gradients reaching h_t and c_t,
+        #   dc += dh * o * (1 - tanh_c^2);  d_o = dh * tanh_c * o * (1 - o)
+        #   (d_i, d_f, d_g) = dc * (g * i * (1 - i), c_prev * f * (1 - f), i * (1 - g^2));  dc_prev = dc * f
+        to_c = 1 - tanh_cells * tanh_cells
+        to_c *= o
+        to_o = 1 - o
+        to_o *= o
+        to_o *= tanh_cells
+        to_ifg = xp.empty((steps, batch, 3, hidden), dtype)
+        xp.subtract(1, i, out=to_ifg[:, :, 0])
+        to_ifg[:, :, 0] *= i
+        to_ifg[:, :, 0] *= g
+        xp.subtract(1, f, out=to_ifg[:, :, 1])
+        to_ifg[:, :, 1] *= f
+        to_ifg[:, :, 1] *= c_prev
+        xp.multiply(g, g, out=to_ifg[:, :, 2])
+        xp.subtract(1, to_ifg[:, :, 2], out=to_ifg[:, :, 2])
+        to_ifg[:, :, 2] *= i
         d_gates = xp.empty(acts.shape, dtype)
         dh = xp.zeros((batch, hidden), dtype) if grad_h is None else xp.array(grad_h, dtype=dtype)
         dc = xp.zeros((batch, hidden), dtype) if grad_c is None else xp.array(grad_c, dtype=dtype)
-        first = steps - 1 if ctx.reverse else 0
+        scratch = xp.empty((batch, hidden), dtype)
         for t in order:
             if grad_out is not None:
                 dh += grad_out[t]
-            gates = acts[t]
-            i, f, g, o = (gates[:, k * hidden:(k + 1) * hidden] for k in range(4))
-            tanh_c = tanh_cells[t]
-            c_prev = c0 if t == first else cells[t - 1 if not ctx.reverse else t + 1]
             d = d_gates[t]
-            d_i, d_f, d_g, d_o = (d[:, k * hidden:(k + 1) * hidden] for k in range(4))
-            # dc += dh * o * (1 - tanh_c^2)
-            xp.multiply(tanh_c, tanh_c, out=d_o)
-            xp.subtract(1, d_o, out=d_o)
-            d_o *= o
-            d_o *= dh
-            dc += d_o
-            # d_o = dh * tanh_c * o * (1 - o)
-            xp.subtract(1, o, out=d_o)
-            d_o *= o
-            d_o *= tanh_c
-            d_o *= dh
-            # d_i = dc * g * i * (1 - i); d_f = dc * c_prev * f * (1 - f); d_g = dc * i * (1 - g^2)
-            xp.subtract(1, i, out=d_i)
-            d_i *= i
-            d_i *= g
-            d_i *= dc
-            xp.subtract(1, f, out=d_f)
-            d_f *= f
-            d_f *= c_prev
-            d_f *= dc
-            xp.multiply(g, g, out=d_g)
-            xp.subtract(1, d_g, out=d_g)
-            d_g *= i
-            d_g *= dc
-            dc *= f
+            xp.multiply(dh, to_c[t], out=scratch)
+            dc += scratch
+            xp.multiply(dh, to_o[t], out=d[:, 3 * hidden:])
+            xp.multiply(to_ifg[t], dc[:, None, :], out=d.reshape(batch, 4, hidden)[:, :3])
+            dc *= f[t]
             xp.matmul(d, w_hh, out=dh)
         need = ctx.needs_input_grad
         d_w = d_b = None
