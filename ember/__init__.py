@@ -42,7 +42,7 @@ from .autograd.grad_mode import (  # noqa: F401
 from . import autograd  # noqa: F401
 from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: F401
 from ._functions import *  # noqa: F401,F403 - the torch.* op namespace, gathered from the op families
-from . import linalg, nn  # noqa: E402,F401
+from . import linalg  # noqa: E402,F401
 from . import random  # noqa: E402,F401 - ember.random (torch.random): seeding and fork_rng
 from . import return_types  # noqa: E402,F401
 from . import accelerator, amp, backends, cuda, version  # noqa: E402,F401
@@ -59,7 +59,7 @@ _host_memory.tune()  # freed arrays are reused rather than returned to the OS an
 
 # Submodules a training script reaches for but `import ember` need not load: imported on first use (PEP 562), which
 # keeps `import ember` quick. `import ember.optim` and `from ember import optim` work as usual.
-_LAZY_MODULES = ('optim', 'utils', 'serialization', 'vision')
+_LAZY_MODULES = ('nn', 'optim', 'utils', 'serialization', 'vision')
 
 
 def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_serialization=True,
