@@ -828,3 +828,40 @@ def test_no_nan_check_without_anomaly_mode():
     e = f(ember)
     t = f(torch)
     np.testing.assert_array_equal(np.isnan(to_numpy(e)), np.isnan(to_numpy(t)))
+
+
+def test_backward_frees_activations_of_a_graph_kept_alive():
+    """``total = total + loss`` keeps every step's graph alive; after each backward the nodes must hold no
+    activations (PyTorch frees saved tensors then): conv columns, batch-norm and layer-norm statistics, GELU's cdf,
+    attention weights, LSTM gate activations. With retain_graph they stay."""
+    import tracemalloc
+    nn = ember.nn
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv, self.bn = nn.Conv2d(3, 16, 3, padding=1), nn.BatchNorm2d(16)
+            self.ln, self.lstm = nn.LayerNorm(16), nn.LSTM(16, 16)
+
+        def forward(self, x):
+            h = nn.functional.gelu(self.bn(self.conv(x)))           # (8, 16, 32, 32)
+            seq = self.ln(h.flatten(2).permute(2, 0, 1))              # (1024, 8, 16)
+            att = nn.functional.scaled_dot_product_attention(seq, seq, seq)
+            return self.lstm(att[:64])[0].sum() + att.sum()
+
+    net = Net()
+    x = ember.randn(8, 3, 32, 32)
+    kept = {}
+    for retain in (False, True):
+        net(x).backward()  # warm-up: parameter .grad buffers exist before measuring
+        tracemalloc.start()
+        losses = []
+        for _ in range(2):
+            loss = net(x)
+            loss.backward(retain_graph=retain)
+            losses.append(loss)
+        kept[retain] = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        del losses, loss
+    assert kept[True] > 4 * kept[False], kept
+    assert kept[False] < 500_000, kept  # parameters and grads already exist: a few small nodes remain

@@ -127,6 +127,8 @@ def _gelu_grad(xp, grad, x, cdf):
 
 
 class Gelu(Primitive):
+    _released = ('cdf',)
+
     @staticmethod
     def forward(ctx, x, *, approximate):
         ctx.save_for_backward(x)

@@ -21,6 +21,7 @@ class ScaledDotProductAttention(Primitive):
     """(query (..., L, E), key (..., S, E), value (..., S, Ev), mask or None) -> (..., L, Ev)."""
 
     _backward_name = 'ScaledDotProductFlashAttentionForCpuBackward0'
+    _released = ('weights',)
 
     @staticmethod
     def forward(ctx, q, k, v, mask, *, scale, causal):

@@ -188,6 +188,7 @@ class Conv(Primitive):
     """y = conv(x, w) + b with stride, padding (symmetric), dilation and groups (``b`` may be None)."""
 
     _backward_name = 'ConvolutionBackward0'
+    _released = ('cols',)
 
     @staticmethod
     def forward(ctx, x, w, bias, *, stride, padding, dilation, groups):

@@ -18,6 +18,7 @@ class Normalize(Primitive):
     """xhat = (x - mean) * rsqrt(var + eps), statistics over ``axes`` (biased variance)."""
 
     _backward_name = 'NativeBatchNormBackward0'
+    _released = ('rstd', 'xhat')
 
     @staticmethod
     def forward(ctx, x, *, axes, eps, stats=None):
@@ -56,6 +57,7 @@ class BatchNormAffine(Primitive):
     gradients (PyTorch's ``native_batch_norm``)."""
 
     _backward_name = 'NativeBatchNormBackward0'
+    _released = ('rstd', 'xhat')
 
     @staticmethod
     def forward(ctx, x, weight, bias, *, axes, eps, stats):

@@ -23,6 +23,7 @@ class LSTMPointwise(Primitive):
     the sum of the two, as in PyTorch's fused cell."""
 
     _backward_name = 'ThnnFusedLstmCellBackward0'
+    _released = ('acts',)
 
     @staticmethod
     def forward(ctx, gates_x, gates_h, c):
@@ -96,6 +97,7 @@ class GRUPointwise(Primitive):
     """(input gates (B, 3H) = r|z|n, hidden gates (B, 3H), h (B, H)) -> h'."""
 
     _backward_name = 'ThnnFusedGruCellBackward0'
+    _released = ('acts',)
 
     @staticmethod
     def forward(ctx, gi, gh, h):
