@@ -158,3 +158,24 @@ def test_logcumsumexp_double_backward_matches_torch(values, cotangent):
     second_e, = ember.autograd.grad((first_e * ember.tensor(weights)).sum(), e)
     second_t, = torch.autograd.grad((first_t * torch.tensor(weights)).sum(), t)
     np.testing.assert_allclose(second_e.numpy(), second_t.numpy(), rtol=1e-10, atol=1e-12, equal_nan=True)
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64', 'int64', 'bool'])
+@pytest.mark.parametrize('shape', [(64,), (3, 5), (2, 4, 64), (0, 9), (5, 0), (1, 1), (3, 1, 16)])
+def test_blas_row_and_leading_sums_equal_numpy(dtype, shape):
+    """ember._backend.reduce (softmax, layer norm, cross-entropy and bias-gradient sums through the BLAS): same
+    shapes and dtypes as NumPy's sum, values equal to rounding; non-contiguous input takes the plain sum."""
+    from ember._backend.reduce import last_sum, lead_sum
+    rng = np.random.default_rng(0)
+    x = (rng.standard_normal(shape) * 3).astype(dtype)
+    for a in (x, np.asfortranarray(x), x[..., ::-1]):
+        for keepdims in (True, False):
+            got, expected = last_sum(np, a, keepdims), a.sum(-1, keepdims=keepdims)
+            assert isinstance(got, np.ndarray) and got.shape == expected.shape and got.dtype == expected.dtype
+            np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
+        for lead in range(len(shape) + 1):
+            got = lead_sum(np, a, lead)
+            expected = a.sum(tuple(range(lead))) if lead else a
+            assert isinstance(got, np.ndarray) and got.shape == np.shape(expected)
+            assert got.dtype == np.asarray(expected).dtype
+            np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)

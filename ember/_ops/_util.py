@@ -76,3 +76,4 @@ def flat_blocks(xp, *arrays):
             return None
         flat.append(a.reshape(-1))
     return [tuple(f[start:start + CHUNK] for f in flat) for start in range(0, size, CHUNK)]
+

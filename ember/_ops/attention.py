@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..autograd.function import Primitive
 from ..autograd.grad_mode import _State
+from .._backend.reduce import last_sum
 from .linalg import mat_product
 from .loss import _softmax_array
 from .rnn import _grads_of
@@ -64,7 +65,7 @@ class ScaledDotProductAttention(Primitive):
         if need_q or need_k:
             d_weights = mat_product(xp, grad, xp.swapaxes(v, -1, -2))
             d_scores = d_weights * weights
-            d_weights -= d_scores.sum(-1, keepdims=True)  # softmax backward: w * (g - sum(g * w))
+            d_weights -= last_sum(xp, d_scores)  # softmax backward: w * (g - sum(g * w))
             d_scores = weights * d_weights
             d_scores *= ctx.options[0]
             grad_q = mat_product(xp, d_scores, k) if need_q else None

@@ -25,6 +25,7 @@ from ..amp.autocast_mode import _State as _autocast
 from ..amp.autocast_mode import cast_inputs
 from ..autograd.function import Primitive
 from ..autograd.grad_mode import _State
+from .._backend.reduce import last_sum
 from ._util import wrap_dim
 
 _HALF = (numpy.float16,)
@@ -78,7 +79,7 @@ def _softmax_array(xp, x, dim):
     m = xp.max(x, axis=dim, keepdims=True)
     m = xp.where(m == -numpy.inf, 0, m)
     e = xp.exp(x - m)
-    e /= xp.sum(e, axis=dim, keepdims=True)
+    e /= last_sum(xp, e) if dim in (-1, x.ndim - 1) else xp.sum(e, axis=dim, keepdims=True)
     return e
 
 
@@ -303,7 +304,7 @@ def _exp_shifted(xp, x, rows, cols):
     exps = xp.subtract(x, m)
     picked = exps[rows, cols] if x.shape[1] else xp.zeros(x.shape[0], x.dtype)
     xp.exp(exps, out=exps)
-    return exps, xp.sum(exps, axis=1), picked
+    return exps, last_sum(xp, exps, keepdims=False), picked
 
 
 def _cross_entropy_grad(ctx, x, target, grad, exps, sums):

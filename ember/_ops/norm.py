@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from ..autograd.function import Primitive
+from .._backend.reduce import last_sum, lead_sum
 from ..autograd.grad_mode import _State
 
 __all__ = ['batch_norm', 'instance_norm', 'group_norm']
@@ -116,9 +117,9 @@ class LayerNorm(Primitive):
     @staticmethod
     def forward(ctx, x, weight, bias, *, axes, eps):
         xp = ctx.xp
-        mean = x.mean(axis=axes, keepdims=True)
+        mean = _trailing_mean(xp, x, axes)
         xhat = x - mean
-        var = (xhat * xhat).mean(axis=axes, keepdims=True)
+        var = _trailing_mean(xp, xhat * xhat, axes)
         rstd = 1.0 / xp.sqrt(var + eps)
         xhat *= rstd
         out = xhat
@@ -149,18 +150,25 @@ class LayerNorm(Primitive):
         x, weight, bias, xhat, rstd = ctx._saved_arrays()
         need_x, need_w, need_b = ctx.needs_input_grad
         axes = ctx.axes
-        lead = tuple(range(x.ndim - len(axes)))
-        grad_w = (grad * xhat).sum(axis=lead) if need_w else None
-        grad_b = grad.sum(axis=lead) if need_b else None
+        xp = ctx.xp
+        lead = x.ndim - len(axes)
+        grad_w = lead_sum(xp, grad * xhat, lead) if need_w else None
+        grad_b = lead_sum(xp, grad, lead) if need_b else None
         grad_x = None
         if need_x:  # rstd * (gx - mean(gx) - xhat * mean(gx * xhat)), gx the gradient of xhat
             gx = grad * weight if weight is not None else grad
-            count = math.prod(x.shape[a] for a in axes)
-            grad_x = xhat * ((gx * xhat).sum(axis=axes, keepdims=True) / -count)
+            grad_x = xhat * -_trailing_mean(xp, gx * xhat, axes)
             grad_x += gx
-            grad_x -= gx.sum(axis=axes, keepdims=True) / count
+            grad_x -= _trailing_mean(xp, gx, axes)
             grad_x *= rstd
         return grad_x, grad_w, grad_b
+
+
+def _trailing_mean(xp, x, axes):
+    """``x.mean(axis=axes, keepdims=True)`` over trailing ``axes``; one trailing axis through ``last_sum``."""
+    if len(axes) == 1:
+        return last_sum(xp, x) / x.shape[-1]
+    return x.mean(axis=axes, keepdims=True)
 
 
 def _affine(xhat, weight, bias, ndim):

@@ -21,6 +21,7 @@ from sys import getrefcount
 
 import numpy
 
+from .._backend.reduce import lead_sum
 from . import function as _function
 from .function import AccumulateGrad
 from .grad_mode import _State
@@ -292,6 +293,8 @@ def _sum_to(grad, shape, node, index):
                            f'{list(gshape)} but expected shape compatible with {list(shape)}')
     dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and gshape[lead + i] != 1)
     if dims and len(dims) == lead:  # only leading dims: summed away, no reshape view left behind
+        if type(grad._data) is _ndarray and not grad._requires_grad:  # a bias gradient: ones @ (rows, rest)
+            return _function._Tensor._make(lead_sum(numpy, grad._data, lead))
         return grad.sum(dims)
     if dims:
         grad = grad.sum(dims, keepdim=True)

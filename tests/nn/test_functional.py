@@ -114,7 +114,8 @@ def test_top_level_aliases():
     assert_close(ember.tensor(x).hardshrink(0.3), torch.tensor(x).hardshrink(0.3))
 
 
-@pytest.mark.parametrize('wanted', [(True, True, True), (False, True, True), (True, False, False), (False, False, True)])
+@pytest.mark.parametrize('wanted', [(True, True, True), (False, True, True), (True, False, False),
+                                    (False, False, True)])
 def test_layer_norm_node_gradients_and_double_backward(wanted):
     """One NativeLayerNormBackward0 node as in PyTorch; gradients for any subset of (input, weight, bias), and
     second-order gradients (create_graph) equal PyTorch's."""

@@ -229,7 +229,8 @@ class RNNBase(Module):
         if b_ih is not None:
             projected = projected + b_ih
         step = self._cell_step
-        if batch_sizes is None and self.mode == 'LSTM' and w_hr is None and _fused_layer_ok(projected, h, c, w_hh, b_hh):
+        if batch_sizes is None and self.mode == 'LSTM' and w_hr is None and \
+                _fused_layer_ok(projected, h, c, w_hh, b_hh):
             return LSTMLayer.apply(projected, h, c, w_hh, b_hh, reverse=reverse)
         if batch_sizes is None:
             steps = range(x.size(0) - 1, -1, -1) if reverse else range(x.size(0))
