@@ -113,23 +113,57 @@ class MatMul(Primitive):
         if grad.dtype.kind != 'f' or grad.dtype.itemsize < 4 or a.dtype != grad.dtype or b.dtype != grad.dtype \
                 or a.ndim < 2 or b.ndim < 2:
             return NotImplemented
-        need_a, need_b = ctx.needs_input_grad
-        xp = ctx.xp
-        grad_a = _product(xp, grad, xp.swapaxes(b, -1, -2)) if need_a else None
-        grad_b = None
-        if need_b:
-            if b.ndim == 2 and a.ndim > 2:
-                rows = _numel(a.shape[:-1])
-                a, grad = a.reshape(rows, a.shape[-1]), grad.reshape(rows, grad.shape[-1])
-            if b.ndim == 2 and _transposed(b):
-                # b is a weight's .T (F.linear): the product is formed in the weight's own layout, so the
-                # gradient that reaches the weight through TBackward0 is a fresh contiguous array the engine keeps
-                grad_b = _product(xp, grad.T, a).T
-            elif b.ndim == 2 and a.ndim == 2:
-                grad_b = _product(xp, a.T, grad)
-            else:
-                grad_b = _product(xp, xp.swapaxes(a, -1, -2), grad)
-        return grad_a, grad_b
+        return _product_grads(ctx.xp, a, b, grad, *ctx.needs_input_grad)
+
+
+def _product_grads(xp, a, b, grad, need_a, need_b):
+    """The array gradients of ``a @ b`` (both at least 2-d) for an incoming ``grad`` of their dtype."""
+    grad_a = _product(xp, grad, xp.swapaxes(b, -1, -2)) if need_a else None
+    grad_b = None
+    if need_b:
+        if b.ndim == 2 and a.ndim > 2:
+            rows = _numel(a.shape[:-1])
+            a, grad = a.reshape(rows, a.shape[-1]), grad.reshape(rows, grad.shape[-1])
+        if b.ndim == 2 and _transposed(b):
+            # b is a weight's .T (F.linear): the product is formed in the weight's own layout, so the
+            # gradient that reaches the weight through TBackward0 is a fresh contiguous array the engine keeps
+            grad_b = _product(xp, grad.T, a).T
+        elif b.ndim == 2 and a.ndim == 2:
+            grad_b = _product(xp, a.T, grad)
+        else:
+            grad_b = _product(xp, xp.swapaxes(a, -1, -2), grad)
+    return grad_a, grad_b
+
+
+class Addmm(Primitive):
+    """``input + mat1 @ mat2`` (addmm with beta = alpha = 1, as every Linear with a bias on 2-d input computes):
+    the bias is added into the product's fresh array, one node for the three gradients."""
+
+    _backward_name = 'AddmmBackward0'
+
+    @staticmethod
+    def forward(ctx, input, mat1, mat2):
+        ctx.save_for_backward(mat1, mat2)
+        out = mat_product(ctx.xp, mat1, mat2)
+        out += input
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        mat1, mat2 = ctx.saved_tensors
+        need_input, need_1, need_2 = ctx.needs_input_grad
+        mat1, mat2 = conj(mat1), conj(mat2)
+        return (grad if need_input else None), (grad @ mat2.mT if need_1 else None), \
+            (mat1.mT @ grad if need_2 else None)
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        mat1, mat2 = ctx._saved_arrays()
+        if grad.dtype.kind != 'f' or grad.dtype.itemsize < 4 or mat1.dtype != grad.dtype:
+            return NotImplemented
+        need_input, need_1, need_2 = ctx.needs_input_grad
+        # grad passes to input as it is (the engine sums it to the bias's shape)
+        return (grad if need_input else None,) + _product_grads(ctx.xp, mat1, mat2, grad, need_1, need_2)
 
 
 def _transposed(b):
@@ -414,6 +448,9 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     if input._dtype is not mat2._dtype:
         raise RuntimeError(f'self and mat2 must have the same dtype, but got {_type_word(input._dtype)} and '
                            f'{_type_word(mat2._dtype)}')
+    if beta == 1 and alpha == 1 and input._dtype is mat1._dtype is mat2._dtype and input._dtype.is_floating_point \
+            and input._dtype.itemsize >= 4:
+        return _out(Addmm.apply(input, mat1, mat2), out)
     return _out(_scaled_add(input, MatMul.apply(mat1, mat2), beta, alpha, 'AddmmBackward0'), out)
 
 

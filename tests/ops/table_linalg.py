@@ -61,7 +61,11 @@ def _addmm_samples(dtype, rng):
             Sample((a((4,), dtype, rng), a((2, 3), dtype, rng), a((3, 4), dtype, rng)), _scales(dtype, 0.5, 2),
                    desc='broadcast input, beta, alpha'),
             Sample((a((), dtype, rng), a((2, 3), dtype, rng), a((3, 4), dtype, rng)), {'beta': 0}, desc='beta 0'),
-            Sample((a((2, 1), dtype, rng), a((2, 0), dtype, rng), a((0, 4), dtype, rng)), desc='empty k', grad=False)]
+            Sample((a((2, 1), dtype, rng), a((2, 0), dtype, rng), a((0, 4), dtype, rng)), desc='empty k', grad=False),
+            # beta = alpha = 1: the fused Addmm node, with a bias row, a column and a scalar broadcast in
+            Sample((a((4,), dtype, rng), a((3, 5), dtype, rng), a((5, 4), dtype, rng)), desc='bias row'),
+            Sample((a((3, 1), dtype, rng), a((3, 5), dtype, rng), a((5, 4), dtype, rng)), desc='column input'),
+            Sample((a((), dtype, rng), a((3, 5), dtype, rng), a((5, 4), dtype, rng)), desc='0-dim input')]
 
 
 def _addmv_samples(dtype, rng):
