@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import math
 
+import numpy
+
 from .._ops import elementwise as _ew
+from .._ops._util import keep_where as _keep_where
 from .._ops import elementwise_unary as _un
 from .._ops import shape as _shape
 from ..autograd import function as _function
@@ -50,7 +53,7 @@ FORMULAS = {
     _un.Sinh: ('a', ('{g} * _np.cosh({a})',)),
     _un.Cosh: ('a', ('{g} * _np.sinh({a})',)),
     _un.Abs: ('a', ('{g} * _sgn({a})',)),
-    _un.Relu: ('o', ('_np.where({o} > 0, {g}, 0.)',)),
+    _un.Relu: ('o', ('_relu_grad({o}, {g})',)),
     _un.Floor: ('', ('{g} * 0',)),
     _un.Ceil: ('', ('{g} * 0',)),
     _un.Trunc: ('', ('{g} * 0',)),
@@ -182,6 +185,12 @@ def generate(plan, steps, const, env):
             lines.append(f'if {g} is not None: g{src.id} = {expr} if g{src.id} is None else g{src.id} + {expr}')
     lines.append(f'return ({"".join(f"g{v.id}, " for v in plan.edge_values)})')
     return 'def _backward(G, C):\n' + '\n'.join('    ' + line for line in lines) + '\n'
+
+
+def relu_grad(out, grad):
+    """``where(out > 0, grad, 0)`` as the eager ReLU backward computes it (a mask product: ``where`` branches per
+    element, ~13x slower on NumPy)."""
+    return _keep_where(numpy, out > 0, grad)
 
 
 def sgn(x):

@@ -284,7 +284,8 @@ class Plan:
                 consts.append(x)
                 return f'K[{len(consts) - 1}]'
             env = {'__name__': 'ember._compile.generated', '_np': numpy, '_sum_to': _bw.sum_to,
-                   '_acc': _bw.accumulate, '_tb': _bw.tensor_backward, '_sgn': _bw.sgn, 'K': consts}
+                   '_acc': _bw.accumulate, '_tb': _bw.tensor_backward, '_sgn': _bw.sgn, '_relu_grad': _bw.relu_grad,
+                   'K': consts}
             self.backward_source = _bw.generate(self, steps, const, env)
             code = compile(self.backward_source, f'<ember.compile backward {next(_codes)}>', 'exec')
             exec(code, env)  # noqa: S102 - generated from the traced graph
