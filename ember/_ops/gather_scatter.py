@@ -28,7 +28,8 @@ def scatter_add_rows(xp, out, index, values):
     (each row's values still summed in their order of appearance): ``add.at`` runs ~2x slower for an embedding's
     gradient (2,048 rows of 128)."""
     if xp is numpy:
-        if index.size >= 256 and values.ndim >= 1 and values.shape[0] == index.size and index.min() >= 0:
+        if index.ndim == 1 and index.size >= 256 and values.ndim >= 1 and values.shape[0] == index.size \
+                and index.min() >= 0:
             order = numpy.argsort(index, kind='stable')
             ordered = index[order]
             starts = numpy.flatnonzero(numpy.concatenate(([True], ordered[1:] != ordered[:-1])))
