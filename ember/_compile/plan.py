@@ -352,6 +352,7 @@ class CompiledFunctionBackward(Node):
     """The autograd node of a compiled forward (NOTE [ Compiled backward ])."""
 
     _saved = ()
+    _released = ('_ctxs',)  # the primitives' contexts (their activations) go when the engine frees saved values
 
     def name(self):
         return 'CompiledFunctionBackward'
