@@ -834,7 +834,6 @@ def test_backward_frees_activations_of_a_graph_kept_alive():
     """``total = total + loss`` keeps every step's graph alive; after each backward the nodes must hold no
     activations (PyTorch frees saved tensors then): conv columns, batch-norm and layer-norm statistics, GELU's cdf,
     attention weights, LSTM gate activations. With retain_graph they stay."""
-    import tracemalloc
     nn = ember.nn
 
     class Net(nn.Module):
@@ -849,19 +848,9 @@ def test_backward_frees_activations_of_a_graph_kept_alive():
             att = nn.functional.scaled_dot_product_attention(seq, seq, seq)
             return self.lstm(att[:64])[0].sum() + att.sum()
 
+    from memory_kept import bytes_kept_by_losses
     net = Net()
     x = ember.randn(8, 3, 32, 32)
-    kept = {}
-    for retain in (False, True):
-        net(x).backward()  # warm-up: parameter .grad buffers exist before measuring
-        tracemalloc.start()
-        losses = []
-        for _ in range(2):
-            loss = net(x)
-            loss.backward(retain_graph=retain)
-            losses.append(loss)
-        kept[retain] = tracemalloc.get_traced_memory()[0]
-        tracemalloc.stop()
-        del losses, loss
+    kept = {retain: bytes_kept_by_losses(lambda: net(x), retain) for retain in (False, True)}
     assert kept[True] > 4 * kept[False], kept
     assert kept[False] < 500_000, kept  # parameters and grads already exist: a few small nodes remain

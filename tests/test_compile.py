@@ -559,22 +559,10 @@ def test_compiled_relu_backward_equals_eager_bitwise():
 def test_compiled_backward_frees_activations_of_a_graph_kept_alive():
     """As eager (tests/test_autograd.py): after backward the compiled node drops its primitives' contexts, so
     keeping the loss (total += loss) keeps no activations; with retain_graph they stay."""
-    import tracemalloc
+    from memory_kept import bytes_kept_by_losses
     net = nn.Sequential(nn.Conv2d(3, 16, 3, padding=1), nn.BatchNorm2d(16), nn.GELU(), nn.Flatten(),
                         nn.Linear(16 * 32 * 32, 10))
     compiled = ember.compile(net)
     x = ember.randn(8, 3, 32, 32)
-    kept = {}
-    for retain in (False, True):
-        compiled(x).sum().backward()
-        compiled(x).sum().backward()  # compiled and replayed once: buffers and .grad exist before measuring
-        tracemalloc.start()
-        losses = []
-        for _ in range(2):
-            loss = compiled(x).sum()
-            loss.backward(retain_graph=retain)
-            losses.append(loss)
-        kept[retain] = tracemalloc.get_traced_memory()[0]
-        tracemalloc.stop()
-        del losses, loss
+    kept = {retain: bytes_kept_by_losses(lambda: compiled(x).sum(), retain) for retain in (False, True)}
     assert kept[True] > 4 * kept[False], kept
