@@ -16,6 +16,8 @@ CONFIGS = [
     ('LSTM', dict(num_layers=2, bidirectional=True)),
     ('LSTM', dict(proj_size=3, num_layers=2)),
     ('LSTM', dict(batch_first=True, proj_size=2, bidirectional=True)),
+    ('LSTM', dict(batch_first=True, bidirectional=True, num_layers=2)),
+    ('LSTM', dict(bias=False, batch_first=True)),
     ('GRU', dict()),
     ('GRU', dict(num_layers=3, bidirectional=True, batch_first=True)),
     ('GRU', dict(bias=False)),
