@@ -317,12 +317,12 @@ class Plan:
         if grad:
             node = _new(CompiledFunctionBackward)
             node._seq = next(_sequence)
-            node._plan, node._ctxs = self, ctxs
+            node._plan = self
             leaves = [input_tensors[v.index] if v.kind == 'input' else v.tensor for v in self.edge_values]
             node.next_functions = tuple([_edge(t) if t._requires_grad else (None, 0) for t in leaves])
             node._input_meta = tuple([(t._data.shape, t._dtype) for t in leaves])
             node._num_outputs = len(self.out_values)
-            node._saved = (True,)
+            node._saved = (ctxs,)  # freed (with the activations the contexts hold) as any node's saved values
             entry[1] = weakref.ref(node)
         made = {}
         result = []
@@ -351,8 +351,7 @@ class Plan:
 class CompiledFunctionBackward(Node):
     """The autograd node of a compiled forward (NOTE [ Compiled backward ])."""
 
-    _saved = ()
-    _released = ('_ctxs',)  # the primitives' contexts (their activations) go when the engine frees saved values
+    _saved = ()  # (the primitives' contexts,) while the graph holds them; None once the engine frees them
 
     def name(self):
         return 'CompiledFunctionBackward'
@@ -365,7 +364,7 @@ class CompiledFunctionBackward(Node):
                                'not supported; call the function uncompiled to differentiate its gradients')
         make = _function._Tensor._make
         arrays = [None if g is None else g._data for g in grads]
-        out = self._plan.backward(arrays, self._ctxs)
+        out = self._plan.backward(arrays, self._saved[0])
         return tuple([None if g is None else make(g if type(g) is _ndarray else _fix(g)) for g in out])
 
 

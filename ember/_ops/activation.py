@@ -127,14 +127,12 @@ def _gelu_grad(xp, grad, x, cdf):
 
 
 class Gelu(Primitive):
-    _released = ('cdf',)
-
     @staticmethod
     def forward(ctx, x, *, approximate):
-        ctx.save_for_backward(x)
         ctx.approximate = approximate
         xp = ctx.xp
         v, back = _up(x)
+        kept = None
         if approximate == 'tanh':
             out = 0.5 * v * (1 + xp.tanh(_GELU_K * (v + _GELU_C * v * v * v)))
         else:
@@ -143,14 +141,14 @@ class Gelu(Primitive):
             cdf += 1
             cdf *= 0.5
             out = v * cdf
-            if ctx.needs_input_grad and back is None:  # the backward reuses the cdf (erf is the costly part)
-                ctx.cdf = cdf
+            if back is None:  # the backward reuses the cdf (erf is the costly part)
+                kept = cdf
+        ctx.save_for_backward(x, kept)
         return _down(out.astype(v.dtype, copy=False), back)
 
     @staticmethod
     def backward_array(ctx, grad):
-        x, = ctx._saved_arrays()
-        cdf = ctx.__dict__.get('cdf')
+        x, cdf = ctx._saved_arrays()
         if cdf is None or grad.dtype != x.dtype:
             return NotImplemented
         xp = ctx.xp
@@ -166,11 +164,11 @@ class Gelu(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        if not _State.enabled and 'cdf' in ctx.__dict__:  # not recorded: the array formula, on the saved cdf
+        if not _State.enabled:  # not recorded: the array formula, on the saved cdf
             out = Gelu.backward_array(ctx, grad._data)
             if out is not NotImplemented:
                 return type(grad)._make(out)
-        x, = ctx.saved_tensors
+        x = ctx.saved_tensors[0]
         if ctx.approximate == 'tanh':
             inner = _GELU_K * (x + _GELU_C * x * x * x)
             t = inner.tanh()

@@ -22,7 +22,6 @@ class ScaledDotProductAttention(Primitive):
     """(query (..., L, E), key (..., S, E), value (..., S, Ev), mask or None) -> (..., L, Ev)."""
 
     _backward_name = 'ScaledDotProductFlashAttentionForCpuBackward0'
-    _released = ('weights',)
 
     @staticmethod
     def forward(ctx, q, k, v, mask, *, scale, causal):
@@ -40,8 +39,7 @@ class ScaledDotProductAttention(Primitive):
         if mask is not None:  # rows masked entirely give zeros, not nan (PyTorch's math path)
             xp.copyto(weights, 0, where=(scores == -xp.inf).all(-1, keepdims=True))
         ctx.options = (scale, causal)
-        ctx.weights = weights
-        ctx.save_for_backward(q, k, v, mask)
+        ctx.save_for_backward(q, k, v, mask, weights)
         return mat_product(xp, weights, v)
 
     @staticmethod
@@ -49,16 +47,15 @@ class ScaledDotProductAttention(Primitive):
         if not _State.enabled:  # the array formula, wrapped (hooks or the Tensor path were asked for)
             result = ScaledDotProductAttention.backward_array(ctx, grad._data)
             return tuple(None if r is None else type(grad)._make(r) for r in result)
-        q, k, v, mask = ctx.saved_tensors
+        q, k, v, mask = ctx.saved_tensors[:4]
         scale, causal = ctx.options
         out = attention_composite(q, k, v, mask, scale, causal)
         return _grads_of([out], [q, k, v], [grad]) + (None,)
 
     @staticmethod
     def backward_array(ctx, grad):
-        q, k, v, _ = ctx._saved_arrays()
+        q, k, v, _, weights = ctx._saved_arrays()
         xp = ctx.xp
-        weights = ctx.weights
         need_q, need_k, need_v = ctx.needs_input_grad[:3]
         grad_v = mat_product(xp, xp.swapaxes(weights, -1, -2), grad) if need_v else None
         grad_q = grad_k = None

@@ -192,7 +192,6 @@ class Conv(Primitive):
     """y = conv(x, w) + b with stride, padding (symmetric), dilation and groups (``b`` may be None)."""
 
     _backward_name = 'ConvolutionBackward0'
-    _released = ('cols',)
 
     @staticmethod
     def forward(ctx, x, w, bias, *, stride, padding, dilation, groups):
@@ -202,18 +201,17 @@ class Conv(Primitive):
         cols = None
         if ctx.needs_input_grad and ctx.needs_input_grad[1]:  # the weight gradient needs the columns again: keep
             cols, _ = _columns(xp, x, w.shape[2:], stride, padding, dilation, groups)
-            ctx.cols = cols
-        ctx.save_for_backward(x, w)
+        ctx.save_for_backward(x, w, cols)
         return _conv_forward(xp, x, w, bias, stride, padding, dilation, groups, cols)
 
     @staticmethod
     def backward(ctx, grad):
         if not _State.enabled:  # not recorded: the array formula
-            x, w = ctx.saved_tensors
+            x, w = ctx.saved_tensors[:2]
             result = Conv.backward_array(ctx, grad._data) if _fast(grad._data, x._data, w._data) else None
             if result is not None:
                 return tuple(None if r is None else type(grad)._make(r) for r in result)
-        x, w = ctx.saved_tensors
+        x, w = ctx.saved_tensors[:2]
         need_x, need_w, need_b = ctx.needs_input_grad
         opts = dict(zip(_OPTION_NAMES, ctx.options))
         grad_x = ConvInputGrad.apply(grad, w, input_shape=ctx.shapes[0], **opts) if need_x else None
@@ -223,7 +221,7 @@ class Conv(Primitive):
 
     @staticmethod
     def backward_array(ctx, grad):
-        x, w = ctx._saved_arrays()
+        x, w, cols = ctx._saved_arrays()
         if not _fast(grad, x, w):
             return NotImplemented
         xp = ctx.xp
@@ -232,8 +230,8 @@ class Conv(Primitive):
         gmat = _channel_major(xp, grad, groups, stride)  # shared by the three gradients
         grad_x = _conv_input_grad(xp, grad, w, x.shape, stride, padding, dilation, groups, gmat) if need_x \
             else None
-        grad_w = _conv_weight_grad(xp, x, grad, w.shape, stride, padding, dilation, groups, gmat,
-                                   ctx.__dict__.get('cols')) if need_w else None
+        grad_w = _conv_weight_grad(xp, x, grad, w.shape, stride, padding, dilation, groups, gmat, cols) \
+            if need_w else None
         grad_b = gmat.sum(-1).reshape(-1) if need_b else None
         return grad_x, grad_w, grad_b
 

@@ -21,11 +21,11 @@ __all__ = ['softmax', 'log_softmax']
 import numpy
 
 from .. import _dtype as dt
+from .._backend.reduce import last_sum
 from ..amp.autocast_mode import _State as _autocast
 from ..amp.autocast_mode import cast_inputs
 from ..autograd.function import Primitive
 from ..autograd.grad_mode import _State
-from .._backend.reduce import last_sum
 from ._util import wrap_dim
 
 _HALF = (numpy.float16,)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 
-from ..autograd.function import Primitive
 from .._backend.reduce import last_sum, lead_sum
+from ..autograd.function import Primitive
 from ..autograd.grad_mode import _State
 
 __all__ = ['batch_norm', 'instance_norm', 'group_norm']
@@ -19,7 +19,6 @@ class Normalize(Primitive):
     """xhat = (x - mean) * rsqrt(var + eps), statistics over ``axes`` (biased variance)."""
 
     _backward_name = 'NativeBatchNormBackward0'
-    _released = ('rstd', 'xhat')
 
     @staticmethod
     def forward(ctx, x, *, axes, eps, stats=None):
@@ -32,24 +31,24 @@ class Normalize(Primitive):
         if stats is not None:
             stats['mean'], stats['var'] = mean, var
         ctx.axes, ctx.eps = axes, eps
-        ctx.rstd, ctx.xhat = rstd, xhat
-        ctx.save_for_backward(x)
+        # the statistics, not xhat: xhat is the output, which the caller may modify in place (relu_) before backward
+        ctx.save_for_backward(x, mean, rstd)
         return xhat
 
     @staticmethod
     def backward(ctx, grad):
         axes, eps = ctx.axes, ctx.eps
         if _State.enabled:  # recording the backward: recompute with Tensor ops so it differentiates exactly
-            x, = ctx.saved_tensors
+            x = ctx.saved_tensors[0]
             mean = x.mean(axes, keepdim=True)
             centered = x - mean
             rstd = ((centered * centered).mean(axes, keepdim=True) + eps).rsqrt()
             xhat = centered * rstd
             return rstd * (grad - grad.mean(axes, keepdim=True) - xhat * (grad * xhat).mean(axes, keepdim=True))
-        ctx.saved_tensors  # raises if the graph was freed
+        x, mean, rstd = ctx._saved_arrays()
         g = grad._data
-        xhat = ctx.xhat
-        out = ctx.rstd * (g - g.mean(axis=axes, keepdims=True) - xhat * (g * xhat).mean(axis=axes, keepdims=True))
+        xhat = ((x - mean) * rstd).astype(x.dtype, copy=False)
+        out = rstd * (g - g.mean(axis=axes, keepdims=True) - xhat * (g * xhat).mean(axis=axes, keepdims=True))
         return type(grad)._make(out.astype(g.dtype, copy=False))
 
 
@@ -58,7 +57,6 @@ class BatchNormAffine(Primitive):
     gradients (PyTorch's ``native_batch_norm``)."""
 
     _backward_name = 'NativeBatchNormBackward0'
-    _released = ('rstd', 'xhat')
 
     @staticmethod
     def forward(ctx, x, weight, bias, *, axes, eps, stats):
@@ -73,29 +71,29 @@ class BatchNormAffine(Primitive):
         shape = (1, -1) + (1,) * (x.ndim - 2)
         out = xhat * weight.reshape(shape)
         out += bias.reshape(shape)
-        ctx.axes, ctx.eps, ctx.rstd, ctx.xhat = axes, eps, rstd, xhat
-        ctx.save_for_backward(x, weight, bias)
+        ctx.axes, ctx.eps = axes, eps
+        ctx.save_for_backward(x, weight, bias, rstd, xhat)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         if not _State.enabled:  # not recorded: the array formula
-            x, weight, _ = ctx.saved_tensors
+            x = ctx.saved_tensors[0]
             if grad._dtype is x._dtype:
                 result = BatchNormAffine.backward_array(ctx, grad._data)
                 return tuple(None if r is None else type(grad)._make(r) for r in result)
         from .rnn import _grads_of  # noqa: PLC0415
-        x, weight, bias = ctx.saved_tensors
+        x, weight, bias = ctx.saved_tensors[:3]
         out = _affine(Normalize.apply(x, axes=ctx.axes, eps=ctx.eps), weight, bias, x.ndim)
         return _grads_of([out], [x, weight, bias], [grad])
 
     @staticmethod
     def backward_array(ctx, grad):
-        x, weight, _ = ctx._saved_arrays()
+        x, weight, _, rstd, xhat = ctx._saved_arrays()
         if grad.dtype != x.dtype:
             return NotImplemented
         need_x, need_w, need_b = ctx.needs_input_grad
-        axes, xhat, rstd = ctx.axes, ctx.xhat, ctx.rstd
+        axes = ctx.axes
         shape = (1, -1) + (1,) * (x.ndim - 2)
         grad_b = _channel_sum(ctx.xp, grad, axes).reshape(-1)
         grad_w = _channel_sum(ctx.xp, grad * xhat, axes).reshape(-1)

@@ -23,7 +23,6 @@ class LSTMPointwise(Primitive):
     the sum of the two, as in PyTorch's fused cell."""
 
     _backward_name = 'ThnnFusedLstmCellBackward0'
-    _released = ('acts',)
 
     @staticmethod
     def forward(ctx, gates_x, gates_h, c):
@@ -35,16 +34,14 @@ class LSTMPointwise(Primitive):
         c_new = f * c + i * g
         tanh_c = xp.tanh(c_new)
         h_new = o * tanh_c
-        ctx.acts = (i, f, g, o, tanh_c, c)
-        ctx.save_for_backward(gates_x, gates_h, c)
+        ctx.save_for_backward(gates_x, gates_h, c, i, f, g, o, tanh_c)  # the activations freed with the inputs
         return h_new.astype(gates.dtype, copy=False), c_new.astype(gates.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad_h, grad_c):
         if _State.enabled:
-            gates_x, gates_h, c = ctx.saved_tensors
+            gates_x, gates_h, c = ctx.saved_tensors[:3]
             return _lstm_backward_tensors(gates_x, gates_h, c, grad_h, grad_c)
-        ctx.saved_tensors  # raises if freed
         Tensor = type(grad_h if grad_h is not None else grad_c)
         d_gates, d_c = _lstm_backward_arrays(ctx, None if grad_h is None else grad_h._data,
                                              None if grad_c is None else grad_c._data)
@@ -53,13 +50,12 @@ class LSTMPointwise(Primitive):
 
     @staticmethod
     def backward_array(ctx, grad_h, grad_c):
-        ctx._saved_arrays()  # raises if freed
         d_gates, d_c = _lstm_backward_arrays(ctx, grad_h, grad_c)
         return d_gates, d_gates, d_c
 
 
 def _lstm_backward_arrays(ctx, dh, dc):
-    i, f, g, o, tanh_c, c = ctx.acts
+    _, _, c, i, f, g, o, tanh_c = ctx._saved_arrays()  # raises once freed
     xp = ctx.xp
     dh = 0 if dh is None else dh
     dc = 0 if dc is None else dc
@@ -97,7 +93,6 @@ class GRUPointwise(Primitive):
     """(input gates (B, 3H) = r|z|n, hidden gates (B, 3H), h (B, H)) -> h'."""
 
     _backward_name = 'ThnnFusedGruCellBackward0'
-    _released = ('acts',)
 
     @staticmethod
     def forward(ctx, gi, gh, h):
@@ -108,18 +103,16 @@ class GRUPointwise(Primitive):
         z = _sigmoid(xp, i_z + h_z)
         n = xp.tanh(i_n + r * h_n)
         h_new = (1 - z) * n + z * h
-        ctx.acts = (r, z, n, h_n, h)
-        ctx.save_for_backward(gi, gh, h)
+        ctx.save_for_backward(gi, gh, h, r, z, n, h_n)
         return h_new.astype(gi.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
         if _State.enabled:
-            gi, gh, h = ctx.saved_tensors
+            gi, gh, h = ctx.saved_tensors[:3]
             return _grads_of([gru_pointwise_composite(gi, gh, h)], [gi, gh, h], [grad])
-        ctx.saved_tensors
         xp = ctx.xp
-        r, z, n, h_n, h = ctx.acts
+        _, _, h, r, z, n, h_n = ctx._saved_arrays()
         dh = grad._data
         d_n = dh * (1 - z) * (1 - n * n)
         d_z = dh * (h - n) * z * (1 - z)

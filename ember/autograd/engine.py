@@ -169,12 +169,8 @@ def run_backward(roots, retain_graph, create_graph, inputs=None, accumulate=True
                     new = hook(tuple(in_grads), tuple(grads))
                     if new is not None:
                         in_grads = tuple(new)
-            if not retain_graph:
-                if node._saved:
-                    node._saved = None  # free the saved tensors
-                if node._released:  # and the arrays a primitive kept on its ctx (NOTE [ Saved tensors ])
-                    for name in node._released:
-                        node.__dict__.pop(name, None)
+            if not retain_graph and node._saved:
+                node._saved = None  # free the saved tensors
             meta = node._input_meta
             i = 0
             for child, nr in children:

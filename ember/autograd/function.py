@@ -9,9 +9,9 @@ caught. An output is never stored as a Tensor (the output holds its node: that w
 and re-wrapped on unpack as a Tensor whose ``grad_fn`` is this node, so higher-order gradients flow through it.
 Entries are ``('in', tensor, version)``, ``('out', output_nr, array, version_counter, version)`` or
 ``('const', value)``; ``None`` stays ``None``. ``ctx._saved`` is ``()`` when nothing was saved and ``None`` once freed.
-Arrays a primitive keeps on its ctx for a faster backward (im2col columns, normalised inputs, attention weights) are
-named in its ``_released`` and freed at the same moment, so a graph kept alive after backward (``total += loss``)
-holds no activations, as in PyTorch; such a backward reads the saved tensors first, which raise once freed.
+Arrays a primitive keeps for a faster backward (im2col columns, normalised inputs, attention weights) are saved the
+same way (as ``'const'`` entries), never as ctx attributes, so a graph kept alive after backward (``total += loss``)
+holds no activations, as in PyTorch.
 """
 from __future__ import annotations
 
@@ -40,7 +40,6 @@ class Node:
 
     next_functions: tuple = ()
     _saved = ()
-    _released = ()         # names of arrays a primitive keeps on its ctx beside the saved tensors, freed with them
     _pre_hooks = None      # {output_nr: [hook]}: tensor hooks on this node's outputs
     _retain_hooks = None   # {output_nr: hook}: retain_grad, run after the other tensor hooks (as PyTorch does)
     _hooks = None          # node post hooks: hook(grad_inputs, grad_outputs)
@@ -233,8 +232,6 @@ class _Ctx(Node):
     def _release(self):
         if self._saved:
             self._saved = None
-        for name in self._released:
-            self.__dict__.pop(name, None)
 
     def _pack(self, tensors, outputs):
         """Turn what forward asked to save into entries that don't keep outputs alive (NOTE [ Saved tensors ])."""

@@ -364,3 +364,23 @@ def test_conv_weight_gradient_over_many_positions_matches_torch(kwargs):
         results.append([g.detach().numpy() for g in (gx, gw) + second])
     for i, (theirs, ours) in enumerate(zip(*results)):
         np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-8, err_msg=str(i))
+
+
+@pytest.mark.parametrize('call', [
+    lambda F, x: F.batch_norm(x, None, None, training=True),
+    lambda F, x: F.instance_norm(x),
+    lambda F, x: F.group_norm(x, 1),
+], ids=['batch_norm', 'instance_norm', 'group_norm'])
+def test_norm_output_modified_in_place_keeps_gradients(call):
+    """A normalisation without affine returns its normalised input; an in-place op on it (relu_) before backward
+    must not change the gradient (the backward recomputes it from the input), as in PyTorch."""
+    x0 = np.random.default_rng(5).standard_normal((4, 3, 5))
+    weights = np.arange(60.0).reshape(4, 3, 5)
+    grads = []
+    for lib in (torch, ember):
+        x = lib.tensor(x0, requires_grad=True)
+        y = call(lib.nn.functional, x)
+        lib.nn.functional.relu(y, inplace=True)
+        (y * lib.tensor(weights)).sum().backward()
+        grads.append(x.grad.numpy())
+    np.testing.assert_allclose(grads[1], grads[0], rtol=1e-9, atol=1e-9)
